@@ -1,0 +1,2 @@
+//! storyfold ingest (being built).
+#![deny(missing_docs)]

@@ -1,0 +1,2 @@
+//! storyfold server (being built).
+#![deny(missing_docs)]

@@ -1,0 +1,2 @@
+//! storyfold store (being built).
+#![deny(missing_docs)]

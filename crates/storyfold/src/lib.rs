@@ -1,0 +1,2 @@
+//! storyfold storyfold (being built).
+#![deny(missing_docs)]

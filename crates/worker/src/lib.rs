@@ -1,0 +1,2 @@
+//! storyfold worker (being built).
+#![deny(missing_docs)]
