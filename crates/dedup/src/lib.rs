@@ -40,8 +40,10 @@ pub struct Deduper {
 }
 
 impl Deduper {
-    /// Compares `doc` with every article seen so far, then remembers it.
-    pub fn observe(&mut self, doc: &Doc) -> Option<CopyLink> {
+    /// Compares `doc` with every article seen so far, then remembers it. Returns the links this
+    /// article created or changed: its own link to an original, or links from earlier articles
+    /// that turn out to copy it. The caller keeps one link per copy (the latest wins).
+    pub fn observe(&mut self, doc: &Doc) -> Vec<CopyLink> {
         let found = self
             .state
             .seen
@@ -51,14 +53,17 @@ impl Deduper {
         self.state
             .seen
             .push((doc.article.content_hash.clone(), doc.article.id.clone()));
-        found.map(|(_, original)| CopyLink {
-            copy: doc.article.id.clone(),
-            original,
-            kind: CopyKind::Verbatim,
-            similarity: 1.0,
-            direction: DirectionRule::ArrivalOrder,
-            evidence: Vec::new(),
-        })
+        found
+            .into_iter()
+            .map(|(_, original)| CopyLink {
+                copy: doc.article.id.clone(),
+                original,
+                kind: CopyKind::Verbatim,
+                similarity: 1.0,
+                direction: DirectionRule::ArrivalOrder,
+                evidence: Vec::new(),
+            })
+            .collect()
     }
     /// The index state, for the store.
     pub fn state(&self) -> &DedupState {
