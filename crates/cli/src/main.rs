@@ -3,6 +3,7 @@
 mod cmd;
 mod eval;
 mod io;
+mod render;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -1,11 +1,98 @@
-//! `storyfold run` (being built).
+//! `storyfold run INPUT...`: ingest into the store, update the stories, print them.
+use crate::io::{progress, read_articles, Tally};
+use crate::render;
+use anyhow::Context;
 use clap::Args as ClapArgs;
+use std::path::PathBuf;
+use storyfold::model::StoryId;
+use storyfold::{Outcome, Pipeline, PipelineConfig, Store};
 
 /// Arguments of `storyfold run`.
 #[derive(Debug, ClapArgs)]
-pub struct Args {}
+pub struct Args {
+    /// Files, folders, JSONL, feeds, WARC; `-` for stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Print the story document (DESIGN.md's JSON contract) instead of the readable summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Articles per transaction.
+    #[arg(long, default_value_t = 500)]
+    pub batch: usize,
+}
 
 /// Runs `storyfold run`.
-pub fn run(_args: &Args, _global: &crate::Global) -> anyhow::Result<()> {
-    anyhow::bail!("storyfold run is not built yet")
+pub fn run(args: &Args, global: &crate::Global) -> anyhow::Result<()> {
+    let store = Store::open(&global.store)?;
+    let config = PipelineConfig {
+        batch_articles: args.batch,
+        ..PipelineConfig::default()
+    };
+    let mut pipeline = Pipeline::open(store, &config)?;
+    let bar = progress(None, "ingesting");
+    let mut tally = Tally::default();
+    let mut stories: Vec<StoryId> = Vec::new();
+    let mut added = 0usize;
+    for item in read_articles(&args.inputs) {
+        bar.inc(1);
+        let raw = match item {
+            Ok(raw) => raw,
+            Err(error) => {
+                bar.suspend(|| tally.bad(&error));
+                pipeline.record_failure(&input_of(&error.to_string()), &error.to_string());
+                continue;
+            }
+        };
+        let source = raw.source.clone();
+        match pipeline.ingest(raw) {
+            Ok(Outcome::Added { story, .. }) => {
+                tally.ok += 1;
+                added += 1;
+                stories.push(story);
+            }
+            Ok(Outcome::AlreadyStored { id }) => {
+                tally.ok += 1;
+                if let Some(story) = pipeline.store().story_of(&id)? {
+                    stories.push(story);
+                }
+            }
+            Err(storyfold::Error::Extract { input, source }) => {
+                bar.suspend(|| tally.bad(&format!("{input}: {source}")));
+                pipeline.record_failure(&input, &source.to_string());
+            }
+            Err(error) => return Err(error).with_context(|| format!("while ingesting {source}")),
+        }
+        if pipeline.batch_full() {
+            let committed = pipeline.commit()?;
+            bar.suspend(|| {
+                tracing::info!(total = committed.total_articles, "Committed.");
+            });
+        }
+    }
+    pipeline.commit()?;
+    bar.finish_and_clear();
+    tally.finish("run")?;
+    let store = pipeline.into_store();
+    // Stories of this run's inputs, each once, in the order first met; merges resolve to the
+    // surviving story.
+    let mut ids = Vec::new();
+    for id in stories {
+        if let Some(id) = store.resolve_story(&id)? {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    let document = storyfold::story_document(&store, &ids)?;
+    tracing::info!(added, stories = ids.len(), "Run finished.");
+    if args.json {
+        render::print_json(&document)
+    } else {
+        render::print_stories(&document.stories, render::Detail::Summary)
+    }
+}
+
+/// The input named at the front of an ingest error (`path: reason`).
+fn input_of(message: &str) -> String {
+    message.split(": ").next().unwrap_or(message).to_string()
 }
