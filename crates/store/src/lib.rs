@@ -687,3 +687,213 @@ fn to_i64(n: usize) -> i64 {
 fn to_usize(n: i64) -> usize {
     usize::try_from(n).unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storyfold_model::{Article, Story};
+
+    fn doc(id: &str, text: &str) -> Doc {
+        let article = Article {
+            id: ArticleId::from(id),
+            source: format!("{id}.txt"),
+            url: None,
+            outlet: Some(format!("{id} outlet")),
+            title: Some(format!("Title of {id}")),
+            byline: None,
+            published: None,
+            language: Some("en".into()),
+            paragraphs: vec![text.to_string()],
+            boilerplate: Vec::new(),
+            content_hash: ContentHash::of_text(text),
+        };
+        Doc {
+            text: article.text(),
+            article,
+            language: Some("en".into()),
+            published: None,
+            sentences: Vec::new(),
+            entities: Vec::new(),
+            times: Vec::new(),
+            quotes: Vec::new(),
+        }
+    }
+
+    fn stored(id: &str, articles: &[&str]) -> StoredStory {
+        StoredStory {
+            story: Story {
+                id: StoryId::from(id),
+                aliases: Vec::new(),
+                articles: articles.iter().map(|a| ArticleId::from(*a)).collect(),
+                title: format!("Story {id}"),
+                first_seen: Some("2024-01-02".into()),
+                last_seen: Some("2024-01-03".into()),
+                reasons: Vec::new(),
+            },
+            corroboration: Corroboration::default(),
+            brief: Brief::default(),
+        }
+    }
+
+    fn member(article: &str, story: &str) -> (ArticleId, StoryId, GroupingReason) {
+        (
+            ArticleId::from(article),
+            StoryId::from(story),
+            GroupingReason::default(),
+        )
+    }
+
+    fn open() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("test.db")).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn committed_batch_reads_back() {
+        let (_dir, mut store) = open();
+        let a = doc("a", "Ferries stop at Osterby after the storm.");
+        store
+            .commit(&Batch {
+                docs: vec![a.clone()],
+                members: vec![member("a", "s-1")],
+                stories: vec![stored("s-1", &["a"])],
+                states: vec![("dedup".into(), serde_json::json!({"seen": 1}))],
+                ..Batch::default()
+            })
+            .unwrap();
+        assert_eq!(store.article_count().unwrap(), 1);
+        assert_eq!(store.doc(&ArticleId::from("a")).unwrap(), Some(a.clone()));
+        assert_eq!(
+            store.article_by_hash(&a.article.content_hash).unwrap(),
+            Some(ArticleId::from("a"))
+        );
+        assert_eq!(
+            store.story_of(&ArticleId::from("a")).unwrap(),
+            Some(StoryId::from("s-1"))
+        );
+        let state: serde_json::Value = store.load_state("dedup").unwrap().unwrap();
+        assert_eq!(state["seen"], 1);
+        let list = store.stories(10, 0).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(
+            (
+                list[0].articles,
+                list[0].outlets,
+                list[0].independent_sources
+            ),
+            (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn recommitting_an_article_is_a_no_op() {
+        let (_dir, mut store) = open();
+        let batch = Batch {
+            docs: vec![doc("a", "Same text.")],
+            ..Batch::default()
+        };
+        store.commit(&batch).unwrap();
+        store.commit(&batch).unwrap();
+        assert_eq!(store.article_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn merged_story_resolves_to_survivor() {
+        let (_dir, mut store) = open();
+        store
+            .commit(&Batch {
+                docs: vec![doc("a", "First report."), doc("b", "Second report.")],
+                members: vec![member("a", "s-old"), member("b", "s-new")],
+                ..Batch::default()
+            })
+            .unwrap();
+        store
+            .commit(&Batch {
+                merges: vec![(StoryId::from("s-new"), StoryId::from("s-old"))],
+                stories: vec![stored("s-old", &["a", "b"])],
+                ..Batch::default()
+            })
+            .unwrap();
+        assert_eq!(
+            store.resolve_story(&StoryId::from("s-new")).unwrap(),
+            Some(StoryId::from("s-old"))
+        );
+        assert_eq!(
+            store
+                .story(&StoryId::from("s-new"))
+                .unwrap()
+                .unwrap()
+                .story
+                .id
+                .as_str(),
+            "s-old"
+        );
+        let members = store.members(&[StoryId::from("s-old")]).unwrap();
+        assert_eq!(members.len(), 2);
+        assert_eq!(store.story_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn search_finds_stories_by_words_and_ignores_syntax() {
+        let (_dir, mut store) = open();
+        store
+            .commit(&Batch {
+                docs: vec![
+                    doc("a", "Ferries stop at Osterby."),
+                    doc("b", "Budget vote in Tamsk."),
+                ],
+                members: vec![member("a", "s-1"), member("b", "s-2")],
+                stories: vec![stored("s-1", &["a"]), stored("s-2", &["b"])],
+                ..Batch::default()
+            })
+            .unwrap();
+        let hits = store.search("osterby ferries", 10).unwrap();
+        assert_eq!(
+            hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["s-1"]
+        );
+        assert!(store.search("\"unbalanced AND (", 10).is_ok());
+        assert!(store.search("", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn copies_do_not_count_as_independent_sources() {
+        let (_dir, mut store) = open();
+        let link = CopyLink {
+            copy: ArticleId::from("b"),
+            original: ArticleId::from("a"),
+            kind: storyfold_model::CopyKind::Verbatim,
+            similarity: 0.98,
+            direction: storyfold_model::DirectionRule::EarlierPublished,
+            evidence: Vec::new(),
+        };
+        store
+            .commit(&Batch {
+                docs: vec![doc("a", "Original."), doc("b", "Copy.")],
+                links: vec![link],
+                members: vec![member("a", "s-1"), member("b", "s-1")],
+                stories: vec![stored("s-1", &["a", "b"])],
+                ..Batch::default()
+            })
+            .unwrap();
+        let list = store.stories(10, 0).unwrap();
+        assert_eq!(
+            (
+                list[0].articles,
+                list[0].outlets,
+                list[0].independent_sources
+            ),
+            (2, 2, 1)
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_sqlite_gives_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.db");
+        std::fs::write(&path, "this is not a database, just some text ".repeat(100)).unwrap();
+        let error = Store::open(&path).unwrap_err().to_string();
+        assert!(error.contains("notes.db"), "{error}");
+    }
+}

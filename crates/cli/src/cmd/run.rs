@@ -63,10 +63,7 @@ pub fn run(args: &Args, global: &crate::Global) -> anyhow::Result<()> {
             Err(error) => return Err(error).with_context(|| format!("while ingesting {source}")),
         }
         if pipeline.batch_full() {
-            let committed = pipeline.commit()?;
-            bar.suspend(|| {
-                tracing::info!(total = committed.total_articles, "Committed.");
-            });
+            bar.suspend(|| pipeline.commit())?;
         }
     }
     pipeline.commit()?;
