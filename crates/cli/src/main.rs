@@ -120,11 +120,15 @@ fn init_logging(global: &Global) {
         (false, 1) => "debug",
         (false, _) => "trace",
     };
+    // The HTML parser warns about every quirk of real-world markup; that is noise to a user.
     let filter = tracing_subscriber::EnvFilter::try_from_env("STORYFOLD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default))
+        .add_directive("html5ever=error".parse().expect("a valid static directive"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never in logs that programs read.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .compact()
         .init();

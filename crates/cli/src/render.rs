@@ -124,7 +124,16 @@ fn render_story(out: &mut String, story: &DocumentStory, detail: Detail) {
     }
     if detail != Detail::Summary {
         if !story.claims.is_empty() {
-            let _ = writeln!(out, "\n   Claims (independent sources · status)");
+            let count = |status: &str| story.claims.iter().filter(|c| c.status == status).count();
+            let _ = writeln!(
+                out,
+                "\n   Claims: {} ({} corroborated · {} single-source · {} contradicted)",
+                story.claims.len(),
+                count("corroborated"),
+                count("single-source"),
+                count("contradicted")
+            );
+            let _ = writeln!(out, "   (independent sources · status)");
             for (index, claim) in story.claims.iter().enumerate() {
                 let _ = writeln!(
                     out,
@@ -137,11 +146,16 @@ fn render_story(out: &mut String, story: &DocumentStory, detail: Detail) {
                 for contradiction in &claim.contradictions {
                     let _ = writeln!(
                         out,
-                        "          ✗ {:?}: {:?} here vs {:?} in c{}",
+                        "          ✗ {:?}: {:?} here vs {:?} in c{}: “{}” [{}]",
                         contradiction.kind,
                         contradiction.this_value,
                         contradiction.other_value,
-                        contradiction.other
+                        contradiction.other,
+                        truncate(&contradiction.other_span.text, 80),
+                        number
+                            .get(&contradiction.other_span.article)
+                            .copied()
+                            .unwrap_or(0)
                     );
                 }
             }
@@ -156,6 +170,20 @@ fn render_story(out: &mut String, story: &DocumentStory, detail: Detail) {
                     truncate(&quote.text, 100),
                     cite(&quote.articles)
                 );
+                let verbatim: Vec<ArticleId> = quote
+                    .variants
+                    .iter()
+                    .filter(|v| !v.altered)
+                    .flat_map(|v| v.articles.iter().cloned())
+                    .collect();
+                if quote.variants.len() > 1 {
+                    let _ = writeln!(
+                        out,
+                        "      {} wordings; as the reference (or part of it): {}",
+                        quote.variants.len(),
+                        cite(&verbatim)
+                    );
+                }
                 for variant in quote.variants.iter().filter(|v| v.altered) {
                     let _ = writeln!(
                         out,

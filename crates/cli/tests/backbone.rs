@@ -185,28 +185,47 @@ fn viewers_read_the_store_without_ingesting() {
     assert!(String::from_utf8_lossy(&no_store.stderr).contains("absent.db"));
 }
 
-/// Writes `count` distinct articles as JSONL.
+/// Writes `count` distinct articles as JSONL: events of five reports each, every event with its
+/// own vocabulary, so the stories stay the size of real ones.
 fn write_big_jsonl(path: &Path, count: usize) {
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let places = [
-        "Arlen",
-        "Brisk",
-        "Corvo",
-        "Dunmere",
-        "Eskhollow",
-        "Farrow",
-        "Glint",
-        "Holm",
+    const WORDS: [&str; 24] = [
+        "harbour",
+        "council",
+        "bridge",
+        "festival",
+        "strike",
+        "flood",
+        "election",
+        "museum",
+        "railway",
+        "hospital",
+        "court",
+        "factory",
+        "school",
+        "storm",
+        "market",
+        "airport",
+        "library",
+        "reservoir",
+        "stadium",
+        "tunnel",
+        "orchard",
+        "garrison",
+        "ferry",
+        "quarry",
     ];
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     for i in 0..count {
-        let place = places[i % places.len()];
+        let event = i / 5;
+        let pick = |k: usize| WORDS[(event * 7 + k * 11 + event / WORDS.len()) % WORDS.len()];
         let record = serde_json::json!({
             "id": format!("bulk-{i:05}"),
-            "published": format!("2024-05-{:02}", 1 + i % 28),
+            "published": format!("2024-{:02}-{:02}", 1 + event % 12, 1 + event % 28),
             "text": format!(
-                "Council of {place} votes on budget item {i}\n\nThe council of {place} approved \
-                 item {i} of its budget on Tuesday, spending {} thousand on roads and {} on \
-                 schools, the mayor said.", i * 7 % 997, i * 13 % 991),
+                "Event {event}: the {} and the {} in district {event}\n\nOfficials in district \
+                 {event} said the {} near the {} would reopen after {} days, report {i} noted. \
+                 Residents counted {} people at the {}.",
+                pick(0), pick(1), pick(2), pick(3), event % 17 + 2, event * 31 % 977, pick(4)),
         });
         writeln!(file, "{record}").unwrap();
     }
@@ -214,9 +233,10 @@ fn write_big_jsonl(path: &Path, count: usize) {
 
 #[test]
 fn kill_during_ingest_keeps_every_committed_article() {
+    const ARTICLES: usize = 2000;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("big.jsonl");
-    write_big_jsonl(&input, 4000);
+    write_big_jsonl(&input, ARTICLES);
     let store = dir.path().join("crash.db");
     let mut child = storyfold()
         .args(["run", "--batch", "25", "--store"])
@@ -251,7 +271,7 @@ fn kill_during_ingest_keeps_every_committed_article() {
         stored >= committed,
         "{stored} stored < {committed} reported committed"
     );
-    assert!(stored < 4000, "the kill came too late to test anything");
+    assert!(stored < ARTICLES, "the kill came too late to test anything");
     // Resuming the same input completes the store without duplicates.
     let output = storyfold()
         .args(["run", "--store"])
@@ -269,7 +289,7 @@ fn kill_during_ingest_keeps_every_committed_article() {
             .unwrap()
             .article_count()
             .unwrap(),
-        4000
+        ARTICLES
     );
 }
 

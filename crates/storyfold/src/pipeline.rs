@@ -7,7 +7,7 @@ use storyfold_brief::{BriefConfig, Briefer};
 use storyfold_cluster::{ClusterConfig, Clusterer};
 use storyfold_corroborate::{CorroborateConfig, Corroborator};
 use storyfold_dedup::{DedupConfig, Deduper};
-use storyfold_extract::{ExtractConfig, Extractor};
+use storyfold_extract::{ExtractConfig, Extractor, TemplateConfig, TemplateLearner};
 use storyfold_model::{
     ArticleId, ContentHash, CopyLink, Doc, GroupingReason, RawArticle, Story, StoryId,
 };
@@ -19,6 +19,8 @@ use storyfold_store::{Batch, Store, StoredStory};
 pub struct PipelineConfig {
     /// Extraction.
     pub extract: ExtractConfig,
+    /// Cross-document boilerplate learned as articles arrive.
+    pub templates: TemplateConfig,
     /// Analysis.
     pub analyze: AnalyzeConfig,
     /// Near-duplicates.
@@ -38,6 +40,7 @@ impl Default for PipelineConfig {
     fn default() -> Self {
         Self {
             extract: ExtractConfig::default(),
+            templates: TemplateConfig::default(),
             analyze: AnalyzeConfig::default(),
             dedup: DedupConfig::default(),
             cluster: ClusterConfig::default(),
@@ -76,6 +79,7 @@ pub struct Committed {
     pub total_articles: usize,
 }
 
+const STATE_TEMPLATES: &str = "templates";
 const STATE_DEDUP: &str = "dedup";
 const STATE_CLUSTER: &str = "cluster";
 
@@ -83,6 +87,7 @@ const STATE_CLUSTER: &str = "cluster";
 pub struct Pipeline {
     store: Store,
     extractor: Extractor,
+    templates: TemplateLearner,
     analyzer: Analyzer,
     deduper: Deduper,
     clusterer: Clusterer,
@@ -117,6 +122,11 @@ impl Pipeline {
                 message: e.to_string(),
             }
         };
+        let templates = match store.load_state(STATE_TEMPLATES)? {
+            Some(state) => TemplateLearner::resume(&config.templates, state),
+            None => config.templates.build(),
+        }
+        .map_err(|e| config_error("templates")(&e))?;
         let deduper = match store.load_state(STATE_DEDUP)? {
             Some(state) => Deduper::resume(&config.dedup, state),
             None => config.dedup.build(),
@@ -144,6 +154,7 @@ impl Pipeline {
                 .brief
                 .build()
                 .map_err(|e| config_error("brief")(&e))?,
+            templates,
             deduper,
             clusterer,
             batch_articles: config.batch_articles.max(1),
@@ -181,11 +192,15 @@ impl Pipeline {
                 input: raw.source.clone(),
                 source,
             })?;
-        let mut article = article;
         if let Some(id) = self.known_hash(&article.content_hash)? {
             tracing::debug!(article = %id, "Skipped: already stored.");
             return Ok(Outcome::AlreadyStored { id });
         }
+        // The input's identity is its extracted text: stripping what the learner knows today
+        // must not make tomorrow's re-ingest of the same input look new.
+        let input_hash = article.content_hash.clone();
+        let mut article = self.templates.process(article);
+        article.content_hash = input_hash;
         article.id = self.free_id(&article.id, &article.content_hash)?;
         let doc = self.analyzer.analyze(article);
         let id = doc.article.id.clone();
@@ -279,6 +294,10 @@ impl Pipeline {
             failures: std::mem::take(&mut self.pending.failures),
         };
         batch.states = vec![
+            (
+                STATE_TEMPLATES.into(),
+                state_json(STATE_TEMPLATES, self.templates.state())?,
+            ),
             (
                 STATE_DEDUP.into(),
                 state_json(STATE_DEDUP, self.deduper.state())?,

@@ -1,6 +1,16 @@
-//! `storyfold cluster` (being built).
+//! `storyfold cluster`: groups JSONL articles into stories.
+//!
+//! Output, one line per article in input order after the whole input is seen:
+//! `{"id","story","score","created","why"}` where `story` is the article's final story (stories
+//! merged later are followed to the surviving id), `score` the same-story score it joined with (0
+//! when it started the story) and `why` the one-line reason.
+use crate::io::{progress, read_articles, JsonLines, Tally};
 use clap::Args as ClapArgs;
+use serde_json::json;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use storyfold_cluster::ClusterConfig;
+use storyfold_model::StoryUpdate;
 
 /// Arguments of `storyfold cluster`.
 #[derive(Debug, ClapArgs)]
@@ -8,9 +18,68 @@ pub struct Args {
     /// Input files; `-` for stdin.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
+    /// Clustering settings as JSON (fields of `ClusterConfig`), for example `{"threshold":0.4}`.
+    #[arg(long)]
+    pub config: Option<String>,
 }
 
 /// Runs `storyfold cluster`.
-pub fn run(_args: &Args) -> anyhow::Result<()> {
-    anyhow::bail!("storyfold cluster is not built yet")
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let config: ClusterConfig = match &args.config {
+        Some(json) => serde_json::from_str(json)?,
+        None => ClusterConfig::default(),
+    };
+    let extractor = storyfold_extract::ExtractConfig::default().build()?;
+    let analyzer = storyfold_analyze::AnalyzeConfig::default().build()?;
+    let mut clusterer = config.build()?;
+    let mut tally = Tally::default();
+    let bar = progress(None, "cluster");
+    let mut updates: Vec<StoryUpdate> = Vec::new();
+    let mut survivor: BTreeMap<String, String> = BTreeMap::new();
+    for raw in read_articles(&args.inputs) {
+        let raw = match raw {
+            Ok(r) => r,
+            Err(e) => {
+                tally.bad(&e);
+                continue;
+            }
+        };
+        let article = match extractor.extract(&raw) {
+            Ok(a) => a,
+            Err(e) => {
+                tally.bad(&e);
+                continue;
+            }
+        };
+        let update = clusterer.observe(&analyzer.analyze(article));
+        for gone in &update.merged {
+            survivor.insert(gone.0.clone(), update.story.0.clone());
+        }
+        updates.push(update);
+        tally.ok += 1;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let resolve = |story: &str| {
+        let mut story = story.to_string();
+        while let Some(next) = survivor.get(&story) {
+            story = next.clone();
+        }
+        story
+    };
+    let mut out = JsonLines::stdout();
+    for u in &updates {
+        let value = json!({
+            "id": u.article.as_str(),
+            "story": resolve(u.story.as_str()),
+            "score": u.reason.score,
+            "created": u.created,
+            "why": u.reason.summary,
+        });
+        if !out.write(&value)? {
+            break;
+        }
+    }
+    out.finish()?;
+    tally.finish("cluster")
 }

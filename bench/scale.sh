@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Scale-out benchmark (issue 9): articles/s with 1, 2 and 4 `storyfold worker` processes on one
+# JetStream, story membership against `storyfold run`, and the kill test (one of two workers
+# killed with SIGKILL every few seconds). Needs nats-server (apt-get install -y nats-server).
+# Usage: bench/scale.sh [ARTICLES] [EVENTS]      (default 10000 300)
+#        SKIP_SPEED=1 bench/scale.sh ...           (the kill test only)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-10000}
+EVENTS=${2:-300}
+KILL_EVERY=${KILL_EVERY:-4}
+command -v nats-server >/dev/null || { echo "nats-server not found: apt-get install -y nats-server" >&2; exit 1; }
+cd "$ROOT"
+cargo build --release -q -p storyfold-cli --features storyfold-worker/nats
+SF="${CARGO_TARGET_DIR:-$ROOT/target}/release/storyfold"
+WORK=$(mktemp -d)
+NATS_PID=""
+WORKERS=()
+cleanup() {
+  for p in "${WORKERS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -n "$NATS_PID" ] && kill "$NATS_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+python3 bench/scale_gen.py "$N" "$EVENTS" "$WORK/stream.jsonl"
+echo "stream: $N articles, $EVENTS events, $(nproc) cores, $(date -u +%F)"
+
+start_nats() {
+  [ -n "$NATS_PID" ] && { kill "$NATS_PID"; wait "$NATS_PID" 2>/dev/null || true; }
+  rm -rf "$WORK/js"; PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+  nats-server -js -sd "$WORK/js" -a 127.0.0.1 -p "$PORT" >/dev/null 2>&1 & NATS_PID=$!
+  URL="nats://127.0.0.1:$PORT"
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.05; done
+}
+now() { date +%s.%N; }
+wait_done() {
+  while ! "$SF" -q worker --nats "$URL" --status | grep -q '"done":true'; do sleep 0.2; done
+}
+start_worker() {  # name
+  "$SF" -q worker --nats "$URL" --name "$1" --ack-wait "${ACK_WAIT:-5}" --lease-ms 2000 & WORKERS+=($!)
+}
+stop_workers() { for p in "${WORKERS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; WORKERS=(); }
+
+t0=$(now); "$SF" -q --store "$WORK/ref.db" run "$WORK/stream.jsonl" >/dev/null; t1=$(now)
+RUN_RATE=$(python3 -c "print(round($N/($t1-$t0)))")
+echo "storyfold run (1 process): $(python3 -c "print(round($t1-$t0,2))") s, $RUN_RATE articles/s"
+
+# The project's example corpus: membership with 1, 2 and 4 workers against `storyfold run`.
+if [ -d examples ] && [ "${SKIP_EXAMPLES:-0}" != 1 ]; then
+  "$SF" -q --store "$WORK/ex-ref.db" run examples >/dev/null
+  for W in 1 2 4; do
+    start_nats
+    "$SF" -q publish --nats "$URL" examples 2>/dev/null
+    for i in $(seq "$W"); do start_worker "e$i"; done
+    wait_done; stop_workers
+    "$SF" -q --store "$WORK/ex$W.db" worker --nats "$URL" --sync 2>/dev/null
+    echo "examples/, $W worker(s): $(python3 bench/scale_compare.py "$WORK/ex-ref.db" "$WORK/ex$W.db")"
+  done
+fi
+
+declare -A RATE
+if [ "${SKIP_SPEED:-0}" != 1 ]; then
+for W in 1 2 4; do
+  start_nats
+  "$SF" -q publish --nats "$URL" "$WORK/stream.jsonl" 2>/dev/null
+  t0=$(now)
+  for i in $(seq "$W"); do start_worker "w$i"; done
+  wait_done; t1=$(now)
+  stop_workers
+  RATE[$W]=$(python3 -c "print(round($N/($t1-$t0)))")
+  "$SF" -q --store "$WORK/w$W.db" worker --nats "$URL" --sync 2>/dev/null
+  echo "$W worker(s): $(python3 -c "print(round($t1-$t0,2))") s, ${RATE[$W]} articles/s; $(python3 bench/scale_compare.py "$WORK/ref.db" "$WORK/w$W.db")"
+done
+fi
+[ "${SKIP_SPEED:-0}" != 1 ] && echo "speed-up: 2 workers $(python3 -c "print(round(${RATE[2]}/${RATE[1]},2))")x, 4 workers $(python3 -c "print(round(${RATE[4]}/${RATE[1]},2))")x over 1 worker"
+
+# Kill test: two workers; every KILL_EVERY seconds one of them (alternately, so the sequencing
+# worker is among the victims) is killed with SIGKILL and restarted under a new name, until
+# every article is applied.
+start_nats
+"$SF" -q publish --nats "$URL" "$WORK/stream.jsonl" 2>/dev/null
+KILL_OPTS=(--ack-wait 2 --lease-ms 1500 --commit-every 250 --snapshot-every 1000)
+"$SF" -q worker --nats "$URL" --name k0 "${KILL_OPTS[@]}" & WORKERS+=($!)
+"$SF" -q worker --nats "$URL" --name k1 "${KILL_OPTS[@]}" & WORKERS+=($!)
+kills=0; t0=$(now)
+while ! "$SF" -q worker --nats "$URL" --status | grep -q '"done":true'; do
+  sleep "$KILL_EVERY"
+  "$SF" -q worker --nats "$URL" --status | grep -q '"done":true' && break
+  victim=$((kills % 2))
+  kill -9 "${WORKERS[$victim]}" 2>/dev/null || true; wait "${WORKERS[$victim]}" 2>/dev/null || true
+  "$SF" -q worker --nats "$URL" --name "k$victim-$kills" "${KILL_OPTS[@]}" & WORKERS[$victim]=$!
+  kills=$((kills + 1))
+done
+t1=$(now)
+stop_workers
+"$SF" -q --store "$WORK/kill.db" worker --nats "$URL" --sync 2>/dev/null
+echo "kill test: $kills SIGKILLs in $(python3 -c "print(round($t1-$t0,2))") s; $(python3 bench/scale_compare.py "$WORK/ref.db" "$WORK/kill.db")"

@@ -1,0 +1,295 @@
+//! Direct quotes in any quote style, and their speakers from the attribution around them.
+use crate::entities::SPEECH_VERBS;
+use crate::tokens::Token;
+use storyfold_model::{EntityKind, EntityMention, Quote, Span};
+
+fn is_boundary_before(c: Option<char>) -> bool {
+    c.is_none_or(|c| {
+        c.is_whitespace() || matches!(c, '(' | '[' | '\u{2014}' | '\u{2013}' | '-' | ':' | '/')
+    })
+}
+
+/// Finds quoted spans (byte ranges of the words inside the marks).
+pub fn spans(text: &str) -> Vec<Span> {
+    let mut doubles = Vec::new();
+    let mut singles = Vec::new();
+    let mut open_double: Option<usize> = None;
+    let mut open_single: Option<usize> = None;
+    let mut open_guillemet: Option<usize> = None;
+    let mut previous: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        let after = i + c.len_utf8();
+        match c {
+            '\n' => {
+                open_double = None;
+                open_single = None;
+                open_guillemet = None;
+            }
+            '\u{201c}' | '\u{201e}' => open_double = Some(after),
+            '\u{201d}' => {
+                if let Some(start) = open_double.take() {
+                    doubles.push(Span::new(start, i));
+                }
+            }
+            '"' => {
+                let opener =
+                    is_boundary_before(previous) && next.is_some_and(|n| !n.is_whitespace());
+                match open_double {
+                    Some(start) if !opener => {
+                        doubles.push(Span::new(start, i));
+                        open_double = None;
+                    }
+                    _ if opener => open_double = Some(after),
+                    _ => {}
+                }
+            }
+            '\u{ab}' => open_guillemet = Some(after),
+            '\u{bb}' => {
+                if let Some(start) = open_guillemet.take() {
+                    doubles.push(Span::new(start, i));
+                }
+            }
+            '\u{2018}' | '\'' | '\u{2019}' => {
+                let opener = c != '\u{2019}'
+                    && is_boundary_before(previous)
+                    && next.is_some_and(|n| n.is_alphanumeric() || n == '\u{2026}');
+                let closer = previous.is_some_and(|p| !p.is_whitespace())
+                    && next.is_none_or(|n| !n.is_alphanumeric());
+                if opener {
+                    open_single = Some(after);
+                } else if closer {
+                    if let Some(start) = open_single.take() {
+                        singles.push(Span::new(start, i));
+                    }
+                }
+            }
+            _ => {}
+        }
+        previous = Some(c);
+    }
+    // Single quotes nested in double ones are the speaker quoting someone else.
+    singles.retain(|s| !doubles.iter().any(|d| d.start <= s.start && s.end <= d.end));
+    let mut all: Vec<Span> = doubles.into_iter().chain(singles).collect();
+    all.sort();
+    all.into_iter().filter_map(|s| trim(text, s)).collect()
+}
+
+fn trim(text: &str, span: Span) -> Option<Span> {
+    let inner = text.get(span.start..span.end)?;
+    let start = span.start + (inner.len() - inner.trim_start().len());
+    let end = span.start + inner.trim_end().len();
+    (start < end).then(|| Span::new(start, end))
+}
+
+/// Tokens and entities of one document, for attribution.
+pub struct Context<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its tokens.
+    pub tokens: &'a [Token],
+    /// Its entity mentions.
+    pub entities: &'a [EntityMention],
+}
+
+impl Context<'_> {
+    fn token_at(&self, byte: usize) -> usize {
+        self.tokens.partition_point(|t| t.end <= byte)
+    }
+
+    /// The entity whose mention ends at token `end` (exclusive), if any.
+    fn entity_ending(&self, end: usize) -> Option<&EntityMention> {
+        let stop = self.tokens.get(end.checked_sub(1)?)?.end;
+        self.entities.iter().find(|e| e.span.end == stop)
+    }
+
+    /// The entity whose mention starts at token `first`.
+    fn entity_starting(&self, first: usize) -> Option<&EntityMention> {
+        let start = self.tokens.get(first)?.start;
+        self.entities.iter().find(|e| e.span.start == start)
+    }
+
+    /// The last person mentioned before byte `before`.
+    fn last_person_before(&self, before: usize) -> Option<&EntityMention> {
+        self.entities
+            .iter()
+            .rev()
+            .find(|e| e.span.end <= before && e.kind == EntityKind::Person)
+    }
+}
+
+fn is_speaker(e: &EntityMention) -> bool {
+    matches!(
+        e.kind,
+        EntityKind::Person | EntityKind::Org | EntityKind::Place
+    )
+}
+
+/// Finds quotes and attributes each to a speaker.
+pub fn find(context: &Context<'_>) -> Vec<Quote> {
+    let quoted = spans(context.text);
+    let inside = |byte: usize| quoted.iter().any(|q| q.start <= byte && byte < q.end);
+    let mut out = Vec::with_capacity(quoted.len());
+    for span in &quoted {
+        let speaker = attribute(context, span, &inside);
+        out.push(Quote {
+            span: *span,
+            text: context.text[span.start..span.end].to_string(),
+            speaker,
+        });
+    }
+    out
+}
+
+fn attribute(context: &Context<'_>, span: &Span, inside: &dyn Fn(usize) -> bool) -> Option<String> {
+    let tokens = context.tokens;
+    let first = context.token_at(span.start);
+    let last = context.token_at(span.end.saturating_sub(1));
+    let (Some(a), Some(b)) = (tokens.get(first), tokens.get(last.min(tokens.len() - 1))) else {
+        return None;
+    };
+    let (sentence_a, sentence_b) = (a.sentence, b.sentence);
+    // The window: the sentences the quote touches.
+    let mut lo = first;
+    while lo > 0 && tokens[lo - 1].sentence == sentence_a {
+        lo -= 1;
+    }
+    let mut hi = last;
+    while hi + 1 < tokens.len() && tokens[hi + 1].sentence == sentence_b {
+        hi += 1;
+    }
+    let mut best: Option<(usize, String)> = None;
+    for v in lo..=hi {
+        let t = &tokens[v];
+        if inside(t.start) {
+            continue;
+        }
+        let according =
+            t.lower == "according" && tokens.get(v + 1).is_some_and(|n| n.lower == "to");
+        if !according && SPEECH_VERBS.binary_search(&t.lower.as_str()).is_err() {
+            continue;
+        }
+        let distance = if v < first {
+            first - v
+        } else {
+            v.saturating_sub(last)
+        };
+        if best.as_ref().is_some_and(|(d, _)| *d <= distance) {
+            continue;
+        }
+        let found = if according {
+            after_verb(context, v + 2, inside)
+        } else {
+            before_verb(context, v, lo, span, inside).or_else(|| after_verb(context, v + 1, inside))
+        };
+        if let Some(name) = found {
+            best = Some((distance, name));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// A speaker right before the verb: "Putin said", "the Kremlin said", "he added", "Wang has said".
+fn before_verb(
+    context: &Context<'_>,
+    verb: usize,
+    lo: usize,
+    span: &Span,
+    inside: &dyn Fn(usize) -> bool,
+) -> Option<String> {
+    let tokens = context.tokens;
+    let mut k = verb;
+    let mut skipped = 0;
+    while k > lo && skipped <= 3 {
+        if inside(tokens[k - 1].start) {
+            return None;
+        }
+        if let Some(e) = context.entity_ending(k).filter(|e| is_speaker(e)) {
+            return Some(e.canonical.clone());
+        }
+        let w = tokens[k - 1].lower.as_str();
+        if matches!(w, "he" | "she") {
+            return context
+                .last_person_before(span.start.min(tokens[k - 1].start))
+                .map(|e| e.canonical.clone());
+        }
+        if !matches!(
+            w,
+            "also"
+                | "has"
+                | "had"
+                | "have"
+                | "later"
+                | "then"
+                | "further"
+                | "earlier"
+                | "'s"
+                | "once"
+                | "previously"
+                | "again"
+                | "reportedly"
+        ) {
+            return None;
+        }
+        k -= 1;
+        skipped += 1;
+    }
+    None
+}
+
+/// A speaker right after the verb: "said Foreign Ministry spokesman Wang Wenbin",
+/// "according to Peskov".
+fn after_verb(
+    context: &Context<'_>,
+    from: usize,
+    inside: &dyn Fn(usize) -> bool,
+) -> Option<String> {
+    let tokens = context.tokens;
+    let mut fallback: Option<String> = None;
+    for (k, token) in tokens.iter().enumerate().skip(from).take(6) {
+        if inside(token.start) || matches!(token.lower.as_str(), "." | "," | ";" | "that") {
+            break;
+        }
+        if let Some(e) = context.entity_starting(k).filter(|e| is_speaker(e)) {
+            if e.kind == EntityKind::Person {
+                return Some(e.canonical.clone());
+            }
+            // "said Kremlin spokesman Dmitry Peskov": keep looking for the person.
+            fallback.get_or_insert_with(|| e.canonical.clone());
+        }
+    }
+    fallback
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        spans(text).iter().map(|s| s.slice(text)).collect()
+    }
+
+    #[test]
+    fn every_quote_style_is_found() {
+        let text = "He said \u{201c}we will win\u{201d} and \"we are ready\" and \u{ab}non\u{bb} \
+                    and \u{2018}firmly\u{2019} and 'calm'.";
+        assert_eq!(
+            texts(text),
+            vec!["we will win", "we are ready", "non", "firmly", "calm"]
+        );
+    }
+
+    #[test]
+    fn apostrophes_are_not_quotes() {
+        let text = "Norway\u{2019}s envoy backed the regime\u{2019}s \u{2018}steady\u{2019} \
+                    plan and the farmers' union's view, Kenya\u{2018}s too.";
+        assert_eq!(texts(text), vec!["steady"]);
+    }
+
+    #[test]
+    fn mixed_marks_close_a_quote() {
+        let text = "\u{201c}Prices will fall,\" the minister said.";
+        assert_eq!(texts(text), vec!["Prices will fall,"]);
+    }
+}

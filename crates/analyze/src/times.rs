@@ -1,0 +1,1929 @@
+//! Time expressions: found on tokens, read into a meaning ([`Sem`]), then resolved to TIMEX3
+//! values against a reference date (the publication date) and the tense around them.
+use crate::tokens::{Token, TokenKind};
+use chrono::{Datelike, Duration, NaiveDate};
+use storyfold_model::Grain;
+
+/// A calendar unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Seconds.
+    Second,
+    /// Minutes.
+    Minute,
+    /// Hours.
+    Hour,
+    /// Days.
+    Day,
+    /// Weeks.
+    Week,
+    /// Weekends.
+    Weekend,
+    /// Months.
+    Month,
+    /// Quarters.
+    Quarter,
+    /// Years.
+    Year,
+    /// Decades.
+    Decade,
+    /// Centuries.
+    Century,
+}
+
+impl Unit {
+    fn duration_code(self) -> (&'static str, &'static str) {
+        match self {
+            Unit::Second => ("PT", "S"),
+            Unit::Minute => ("PT", "M"),
+            Unit::Hour => ("PT", "H"),
+            Unit::Day => ("P", "D"),
+            Unit::Week => ("P", "W"),
+            Unit::Weekend => ("P", "WE"),
+            Unit::Month => ("P", "M"),
+            Unit::Quarter => ("P", "Q"),
+            Unit::Year => ("P", "Y"),
+            Unit::Decade => ("P", "DE"),
+            Unit::Century => ("P", "CE"),
+        }
+    }
+}
+
+/// Past, future or unknown: which way a relative expression points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Before the reference date.
+    Past,
+    /// After the reference date.
+    Future,
+    /// The text does not say.
+    Unknown,
+}
+
+/// The meaning of a time expression before it is resolved against a reference date.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sem {
+    /// A calendar date, possibly partial: `March 20, 2023`, `March 20`, `2019`, `December`.
+    Date {
+        /// Year, when written.
+        year: Option<i32>,
+        /// Month 1..=12.
+        month: Option<u32>,
+        /// Day of month.
+        day: Option<u32>,
+    },
+    /// A decade (`the 1990s`): the first three digits of its years.
+    Decade(i32),
+    /// A weekday (0 = Monday) and an explicit shift (`next Friday` = 1, `last Friday` = -1).
+    Weekday(u32, i32),
+    /// A day relative to the reference (`yesterday` = -1).
+    RelDay(i64),
+    /// A unit relative to the reference (`last month` = Month, -1).
+    RelUnit(Unit, i64),
+    /// A point `amount` units before (negative) or after the reference (`two years ago`).
+    Offset(Unit, i64),
+    /// A quarter of a year (1..=4), year when written or `rel` quarters from the reference.
+    Quarter {
+        /// Year, when written.
+        year: Option<i32>,
+        /// Quarter 1..=4, or 0 for "the quarter" (the last one reported).
+        quarter: u32,
+    },
+    /// The last quarter that ended before the reference, `n` years before that (`the quarter`,
+    /// `the year-ago quarter`).
+    LastQuarter(i64),
+    /// A half year (1 or 2).
+    Half {
+        /// Year, when written.
+        year: Option<i32>,
+        /// 1 or 2.
+        half: u32,
+    },
+    /// A season (`SP`, `SU`, `FA`, `WI`), with a year or a shift in years.
+    Season {
+        /// `SP`, `SU`, `FA`, `WI`.
+        code: &'static str,
+        /// Year, when written.
+        year: Option<i32>,
+        /// `last` = -1, `next` = 1, `this` = 0, none = None.
+        shift: Option<i64>,
+    },
+    /// A month with a shift in years: `February last year`.
+    MonthShift(u32, i64),
+    /// A month's nearest occurrence before (`last April` = -1), after (`next April` = 1) or in
+    /// (`this April` = 0) the reference year.
+    NearMonth(u32, i64),
+    /// A duration: amount (None = unspecified `X`) of a unit.
+    Duration(Option<u32>, Unit),
+    /// A set (`daily`, `every week`): once per unit.
+    Set(Unit),
+    /// `PRESENT_REF`, `PAST_REF`, `FUTURE_REF`.
+    Reference(&'static str),
+    /// A range: start and end.
+    Range(Box<Sem>, Box<Sem>),
+    /// A date written with its weekday ("Monday, Oct. 26"): the weekday picks the year.
+    DatedWeekday(u32, Box<Sem>),
+    /// A point with a time of day: `Friday morning` (`MO`), `3 p.m.` (`15:00`).
+    WithTime(Box<Sem>, String),
+}
+
+/// A time expression found in the text, with its token range and meaning.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// What it means.
+    pub sem: Sem,
+    /// Token ranges of a range's two ends (for TimeML-style output).
+    pub parts: Option<[(usize, usize); 2]>,
+    /// Which way the surrounding verb points.
+    pub direction: Direction,
+    /// An explicit year written earlier in the same sentence, for partial dates.
+    pub context_year: Option<i32>,
+}
+
+const MONTHS: &[(&str, u32)] = &[
+    ("apr", 4),
+    ("april", 4),
+    ("aug", 8),
+    ("august", 8),
+    ("dec", 12),
+    ("december", 12),
+    ("feb", 2),
+    ("february", 2),
+    ("jan", 1),
+    ("january", 1),
+    ("jul", 7),
+    ("july", 7),
+    ("jun", 6),
+    ("june", 6),
+    ("mar", 3),
+    ("march", 3),
+    ("may", 5),
+    ("nov", 11),
+    ("november", 11),
+    ("oct", 10),
+    ("october", 10),
+    ("sep", 9),
+    ("sept", 9),
+    ("september", 9),
+];
+
+const WEEKDAYS: &[(&str, u32)] = &[
+    ("friday", 4),
+    ("monday", 0),
+    ("saturday", 5),
+    ("sunday", 6),
+    ("thursday", 3),
+    ("tuesday", 1),
+    ("wednesday", 2),
+];
+
+const NUMBERS: &[(&str, u32)] = &[
+    ("a", 1),
+    ("an", 1),
+    ("eight", 8),
+    ("eighteen", 18),
+    ("eighty", 80),
+    ("eleven", 11),
+    ("fifteen", 15),
+    ("fifty", 50),
+    ("five", 5),
+    ("forty", 40),
+    ("four", 4),
+    ("fourteen", 14),
+    ("hundred", 100),
+    ("nine", 9),
+    ("nineteen", 19),
+    ("ninety", 90),
+    ("one", 1),
+    ("seven", 7),
+    ("seventeen", 17),
+    ("seventy", 70),
+    ("six", 6),
+    ("sixteen", 16),
+    ("sixty", 60),
+    ("ten", 10),
+    ("thirteen", 13),
+    ("thirty", 30),
+    ("three", 3),
+    ("twelve", 12),
+    ("twenty", 20),
+    ("two", 2),
+];
+
+fn lookup(table: &[(&str, u32)], word: &str) -> Option<u32> {
+    table
+        .binary_search_by(|(k, _)| (*k).cmp(word))
+        .ok()
+        .map(|i| table[i].1)
+}
+
+fn unit_of(word: &str) -> Option<Unit> {
+    Some(match word {
+        "second" | "seconds" => Unit::Second,
+        "minute" | "minutes" => Unit::Minute,
+        "hour" | "hours" => Unit::Hour,
+        "day" | "days" => Unit::Day,
+        "week" | "weeks" => Unit::Week,
+        "weekend" | "weekends" => Unit::Weekend,
+        "month" | "months" => Unit::Month,
+        "quarter" | "quarters" => Unit::Quarter,
+        "year" | "years" => Unit::Year,
+        "decade" | "decades" => Unit::Decade,
+        "century" | "centuries" => Unit::Century,
+        _ => return None,
+    })
+}
+
+fn is_plural_unit(word: &str) -> bool {
+    word.ends_with('s') || word == "centuries"
+}
+
+fn season_of(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "spring" => "SP",
+        "summer" => "SU",
+        "fall" | "autumn" => "FA",
+        "winter" => "WI",
+        _ => return None,
+    })
+}
+
+fn ordinal_of(word: &str) -> Option<u32> {
+    Some(match word {
+        "first" | "1st" => 1,
+        "second" | "2nd" => 2,
+        "third" | "3rd" => 3,
+        "fourth" | "4th" => 4,
+        _ => return None,
+    })
+}
+
+/// Words that mark a future reading of the clause.
+const FUTURE_WORDS: &[&str] = &[
+    "'ll",
+    "coming",
+    "due",
+    "expected",
+    "expects",
+    "going",
+    "intends",
+    "next",
+    "plan",
+    "planning",
+    "plans",
+    "scheduled",
+    "shall",
+    "slated",
+    "upcoming",
+    "will",
+    "won't",
+    "would",
+];
+
+/// Irregular past-tense verbs common in news.
+const PAST_WORDS: &[&str] = &[
+    "ago", "ate", "became", "began", "bought", "brought", "came", "chose", "did", "drew", "drove",
+    "fell", "felt", "flew", "fought", "found", "gave", "got", "grew", "had", "heard", "held",
+    "hit", "kept", "knew", "last", "led", "left", "lost", "made", "meant", "met", "paid", "put",
+    "ran", "rose", "said", "sank", "saw", "sent", "shot", "sold", "spent", "spoke", "stood",
+    "struck", "thought", "told", "took", "was", "went", "were", "won", "wrote",
+];
+
+/// Words ending in -ed that are not past tenses.
+const NOT_PAST: &[&str] = &[
+    "bed", "bred", "embed", "feed", "hundred", "indeed", "need", "proceed", "red", "seed", "shed",
+    "speed", "united", "wed",
+];
+
+/// The tokens a tagger reads: words lower-cased, with sentence numbers.
+pub struct Tagger<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+    /// The tense each token marks, filled on first use: every expression scans the words around
+    /// it, and neighbouring expressions scan the same words (a tenth of the time before, perf).
+    tenses: Vec<std::cell::OnceCell<Option<Direction>>>,
+}
+
+impl<'a> Tagger<'a> {
+    /// A tagger over `tokens` of `text`.
+    pub fn new(text: &'a str, tokens: &'a [Token]) -> Self {
+        Self {
+            text,
+            tokens,
+            tenses: vec![std::cell::OnceCell::new(); tokens.len()],
+        }
+    }
+
+    fn word(&self, i: usize) -> &str {
+        self.tokens.get(i).map(|t| t.lower.as_str()).unwrap_or("")
+    }
+
+    fn cap(&self, i: usize) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.cap)
+    }
+
+    fn same_sentence(&self, a: usize, b: usize) -> bool {
+        match (self.tokens.get(a), self.tokens.get(b)) {
+            (Some(x), Some(y)) => x.sentence == y.sentence,
+            _ => false,
+        }
+    }
+
+    /// Token `i` directly follows token `i - 1` (no space between them).
+    fn glued(&self, i: usize) -> bool {
+        self.tokens.get(i).is_some_and(|t| !t.space_before)
+    }
+
+    /// Finds every time expression, in text order.
+    pub fn find(&self) -> Vec<Found> {
+        let mut out: Vec<Found> = Vec::new();
+        let mut i = 0;
+        while i < self.tokens.len() {
+            if let Some((end, sem, parts)) = self.at(i) {
+                out.push(Found {
+                    first: i,
+                    end,
+                    sem,
+                    parts,
+                    direction: Direction::Unknown,
+                    context_year: None,
+                });
+                i = end.max(i + 1);
+            } else {
+                i += 1;
+            }
+        }
+        for k in 0..out.len() {
+            let (first, end) = (out[k].first, out[k].end);
+            // Results compare a quarter with the same quarter a year before: in a sentence that
+            // (or follows one that) names a quarter, "a year ago" / "a year earlier" is that
+            // quarter.
+            if matches!(out[k].sem, Sem::Offset(Unit::Year, -1))
+                && self.sentence_mentions(first, "quarter")
+            {
+                out[k].sem = Sem::LastQuarter(1);
+            }
+            out[k].direction = match first.checked_sub(1).map(|p| self.word(p)) {
+                Some("last" | "past" | "ago") => Direction::Past,
+                Some("next" | "coming") => Direction::Future,
+                _ => self.direction(first, end),
+            };
+            let sentence = self.tokens[first].sentence;
+            // A year carries over to a later date without one only nearby in the same clause
+            // ("on March 3, 2021 and again on May 5"), not across a sentence's clauses.
+            out[k].context_year = out[..k]
+                .iter()
+                .rev()
+                .take_while(|f| {
+                    self.tokens[f.first].sentence == sentence
+                        && first - f.end <= CONTEXT_YEAR_TOKENS
+                })
+                .find_map(|f| explicit_year(&f.sem));
+        }
+        out
+    }
+
+    /// Tries every pattern at token `i`; returns the end token, meaning and range parts.
+    #[allow(clippy::type_complexity)]
+    fn at(&self, i: usize) -> Option<(usize, Sem, Option<[(usize, usize); 2]>)> {
+        let (end, sem) = self.single(i)?;
+        // Ranges: "Monday to Wednesday", "March 20-22", "from 2019 through 2021".
+        let joiner = self.word(end);
+        let ranged = matches!(
+            joiner,
+            "to" | "through" | "until" | "-" | "\u{2013}" | "and"
+        ) && (joiner != "and" || (i > 0 && self.word(i - 1) == "between"));
+        if ranged && self.same_sentence(i, end + 1) {
+            if let Some((end2, sem2)) = self.single(end + 1) {
+                if compatible(&sem, &sem2) {
+                    let parts = Some([(i, end), (end + 1, end2)]);
+                    return Some((end2, Sem::Range(Box::new(sem), Box::new(sem2)), parts));
+                }
+            }
+            // "March 20-22": a bare day after a month-day.
+            if let Sem::Date {
+                year,
+                month: Some(month),
+                day: Some(_),
+            } = sem
+            {
+                if let Some(day2) = day_of(self.word(end + 1)) {
+                    let (mut end2, mut year2) = (end + 2, year);
+                    if self.word(end2) == "," && year_of(self.word(end2 + 1)).is_some() {
+                        year2 = year_of(self.word(end2 + 1));
+                        end2 += 2;
+                    } else if let Some(y) = year_of(self.word(end2)) {
+                        year2 = Some(y);
+                        end2 += 1;
+                    }
+                    let start = match sem {
+                        Sem::Date { month, day, .. } => Sem::Date {
+                            year: year.or(year2),
+                            month,
+                            day,
+                        },
+                        _ => sem,
+                    };
+                    let stop = Sem::Date {
+                        year: year2,
+                        month: Some(month),
+                        day: Some(day2),
+                    };
+                    let parts = Some([(i, end), (end + 1, end2)]);
+                    return Some((end2, Sem::Range(Box::new(start), Box::new(stop)), parts));
+                }
+            }
+        }
+        Some((end, sem, None))
+    }
+
+    /// One expression (no range) starting at token `i`.
+    fn single(&self, i: usize) -> Option<(usize, Sem)> {
+        let w = self.word(i);
+        if w.is_empty() || self.tokens[i].kind != TokenKind::Word {
+            return None;
+        }
+        // Modifiers that keep the value of what they modify: "late December", "the end of 2022",
+        // "early next year", "mid-March", "earlier this month".
+        if let Some(after) = self.modifier(i) {
+            if let Some((end, sem)) = self.point(after) {
+                if !matches!(sem, Sem::Duration(..) | Sem::Set(..) | Sem::Reference(_)) {
+                    return Some((end, sem));
+                }
+            }
+        }
+        let (end, sem) = self.point(i)?;
+        // A time of day after a day: "Friday morning", "yesterday afternoon".
+        if is_day_like(&sem) {
+            if let Some(code) = part_of_day(self.word(end)) {
+                return Some((end + 1, Sem::WithTime(Box::new(sem), code.to_string())));
+            }
+        }
+        Some((end, sem))
+    }
+
+    /// If a modifier starts at `i`, the token after it.
+    fn modifier(&self, i: usize) -> Option<usize> {
+        let w = self.word(i);
+        let mut j = match w {
+            "early" | "late" | "mid" => i + 1,
+            // TimeML keeps "earlier this year" whole but not "earlier Friday" or "later today".
+            "earlier" | "later" if matches!(self.word(i + 1), "this" | "that") => i + 1,
+            "the" | "end" | "start" | "beginning" | "middle" => {
+                let k = if w == "the" { i + 1 } else { i };
+                if matches!(
+                    self.word(k),
+                    "end" | "start" | "beginning" | "middle" | "turn"
+                ) && self.word(k + 1) == "of"
+                {
+                    k + 2
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        if self.word(j) == "-" && self.glued(j) {
+            j += 1;
+        }
+        if j >= self.tokens.len() || !self.same_sentence(i, j) {
+            return None;
+        }
+        Some(j)
+    }
+
+    /// A point, duration, set or reference starting at `i`.
+    fn point(&self, i: usize) -> Option<(usize, Sem)> {
+        let w = self.word(i);
+        // Weekday, possibly with a date after it: "Friday, March 17".
+        if let Some(day) = lookup(WEEKDAYS, w) {
+            if !self.cap(i) {
+                return None;
+            }
+            let mut j = i + 1;
+            if self.word(j) == "," {
+                j += 1;
+            }
+            if let Some((end, sem @ Sem::Date { day: Some(_), .. })) = self.date(j) {
+                return Some((end, Sem::DatedWeekday(day, Box::new(sem))));
+            }
+            return Some((i + 1, Sem::Weekday(day, 0)));
+        }
+        if let Some(found) = self.clock(i) {
+            return Some(found);
+        }
+        if let Some(found) = self.date(i) {
+            return Some(found);
+        }
+        if let Some(found) = self.relative(i) {
+            return Some(found);
+        }
+        if let Some(found) = self.quarter(i) {
+            return Some(found);
+        }
+        if let Some(found) = self.amount(i) {
+            return Some(found);
+        }
+        self.word_expression(i)
+    }
+
+    /// A clock time (`9 a.m.`, `10:35 p.m. EST`, `noon`), with the day after it when there is
+    /// one (`5 p.m. EST Nov. 9`, `noon Thursday`); alone it is on the reference day.
+    fn clock(&self, i: usize) -> Option<(usize, Sem)> {
+        let w = self.word(i);
+        let (hour, minute, mut end) = match w {
+            "noon" | "midday" => (12, 0, i + 1),
+            "midnight" => (24, 0, i + 1),
+            _ => {
+                let hour: u32 = w
+                    .parse()
+                    .ok()
+                    .filter(|h| (1..=12).contains(h) && w.len() <= 2)?;
+                let mut j = i + 1;
+                let mut minute = 0;
+                if self.word(j) == ":" && self.glued(j) && self.glued(j + 1) {
+                    let m = self.word(j + 1);
+                    if m.len() != 2 {
+                        return None;
+                    }
+                    minute = m.parse::<u32>().ok().filter(|m| *m < 60)?;
+                    j += 2;
+                }
+                let pm = match self.word(j) {
+                    "a.m." | "a.m" | "am" => false,
+                    "p.m." | "p.m" | "pm" => true,
+                    _ => return None,
+                };
+                let hour = match (hour, pm) {
+                    (12, false) => 0,
+                    (12, true) => 12,
+                    (h, true) => h + 12,
+                    (h, false) => h,
+                };
+                (hour, minute, j + 1)
+            }
+        };
+        if TIME_ZONES.contains(&self.word(end)) && self.same_sentence(i, end) {
+            end += 1;
+        }
+        let code = format!("{hour:02}:{minute:02}");
+        let mut j = end;
+        if self.word(j) == "," {
+            j += 1;
+        }
+        if self.same_sentence(i, j) && j < self.tokens.len() {
+            if let Some((day_end, day)) = self.point(j).filter(|(_, sem)| is_day_like(sem)) {
+                return Some((day_end, Sem::WithTime(Box::new(day), code)));
+            }
+        }
+        if matches!(w, "noon" | "midday" | "midnight")
+            && !matches!(
+                self.word(i.wrapping_sub(1)),
+                "at" | "by" | "until" | "after" | "before" | "past"
+            )
+        {
+            return None;
+        }
+        Some((end, Sem::WithTime(Box::new(Sem::RelDay(0)), code)))
+    }
+
+    /// Month-day-year shapes, years, decades.
+    fn date(&self, i: usize) -> Option<(usize, Sem)> {
+        let w = self.word(i);
+        if let Some(month) = self.month_at(i) {
+            let abbreviated = w.len() <= 4 && !matches!(w, "june" | "july" | "may");
+            let mut j = i + 1;
+            if abbreviated && self.word(j) == "." && self.glued(j) {
+                j += 1;
+            }
+            // Month Day[,] [Year]
+            if let Some(day) = day_of(self.word(j)) {
+                if !self.same_sentence(i, j) {
+                    return Some((j, date(None, Some(month), None)));
+                }
+                let mut end = j + 1;
+                let mut year = None;
+                if self.word(end) == "," && year_of(self.word(end + 1)).is_some() {
+                    year = year_of(self.word(end + 1));
+                    end += 2;
+                } else if let Some(y) = year_of(self.word(end)) {
+                    year = Some(y);
+                    end += 1;
+                }
+                return Some((end, date(year, Some(month), Some(day))));
+            }
+            // Month [of|,] Year
+            let k = if matches!(self.word(j), "of" | ",") {
+                j + 1
+            } else {
+                j
+            };
+            if let Some(year) = year_of(self.word(k)) {
+                if self.same_sentence(i, k) {
+                    return Some((k + 1, date(Some(year), Some(month), None)));
+                }
+            }
+            // Month last year / next year / this year.
+            if matches!(self.word(j), "last" | "next" | "this") && self.word(j + 1) == "year" {
+                let shift = match self.word(j) {
+                    "last" => -1,
+                    "next" => 1,
+                    _ => 0,
+                };
+                return Some((j + 2, Sem::MonthShift(month, shift)));
+            }
+            // A bare abbreviation needs its full stop ("Feb."), a bare "May" a date-like context.
+            if abbreviated && self.word(i + 1) != "." {
+                return None;
+            }
+            if w == "may" && !self.month_context(i) {
+                return None;
+            }
+            return Some((j, date(None, Some(month), None)));
+        }
+        // Day Month [Year]: "20 March 2023", "the 20th of March".
+        let (day_at, the) = if w == "the" {
+            (i + 1, true)
+        } else {
+            (i, false)
+        };
+        if let Some(day) = day_of(self.word(day_at)) {
+            let mut j = day_at + 1;
+            if self.word(j) == "of" {
+                j += 1;
+            } else if the {
+                return self.decade(i);
+            }
+            if let Some(month) = self.month_at(j) {
+                let mut end = j + 1;
+                if self.word(end) == "." && self.glued(end) {
+                    end += 1;
+                }
+                let mut year = None;
+                if let Some(y) = year_of(self.word(end)) {
+                    year = Some(y);
+                    end += 1;
+                }
+                return Some((end, date(year, Some(month), Some(day))));
+            }
+        }
+        // ISO dates: 2023-03-20.
+        if let Some(year) = year_of(w) {
+            if self.word(i + 1) == "-"
+                && self.word(i + 3) == "-"
+                && (1..=4).all(|k| self.glued(i + k))
+            {
+                let month: Option<u32> = self.word(i + 2).parse().ok();
+                let day: Option<u32> = self.word(i + 4).parse().ok();
+                if let (Some(m), Some(d)) = (month, day) {
+                    if NaiveDate::from_ymd_opt(year, m, d).is_some() && self.word(i + 2).len() == 2
+                    {
+                        return Some((i + 5, date(Some(year), Some(m), Some(d))));
+                    }
+                }
+            }
+            if self.year_context(i) {
+                return Some((i + 1, date(Some(year), None, None)));
+            }
+        }
+        self.decade(i)
+    }
+
+    fn decade(&self, i: usize) -> Option<(usize, Sem)> {
+        let j = if self.word(i) == "the" { i + 1 } else { i };
+        let w = self.word(j);
+        let digits = w.strip_suffix('s')?;
+        if digits.len() == 4 && digits.ends_with('0') {
+            let year = year_of(digits)?;
+            return Some((j + 1, Sem::Decade(year / 10)));
+        }
+        None
+    }
+
+    fn month_at(&self, i: usize) -> Option<u32> {
+        if !self.cap(i) {
+            return None;
+        }
+        lookup(MONTHS, self.word(i))
+    }
+
+    /// Whether a 4-digit year at `i` reads as a year (not a count: "2000 troops").
+    fn year_context(&self, i: usize) -> bool {
+        let before = if i > 0 { self.word(i - 1) } else { "" };
+        if before == "$" || self.word(i + 1) == "%" {
+            return false;
+        }
+        // A decimal ("closed at 2082.1") or a number with a separator is an amount.
+        if matches!(self.word(i + 1), "." | "," | ":")
+            && self.glued(i + 1)
+            && self.tokens.get(i + 2).is_some_and(|t| {
+                t.start == self.tokens[i + 1].end
+                    && t.lower.starts_with(|c: char| c.is_ascii_digit())
+            })
+        {
+            return false;
+        }
+        if i > 0 && self.tokens[i - 1].kind == TokenKind::Punct && self.glued(i) && before != "(" {
+            return false;
+        }
+        let after = self.tokens.get(i + 1);
+        let next_is_noun = after.is_some_and(|t| {
+            t.kind == TokenKind::Word
+                && !t.cap
+                && self.same_sentence(i, i + 1)
+                && !matches!(
+                    t.lower.as_str(),
+                    "and" | "or" | "to" | "when" | "after" | "before" | "as" | "and," | "but"
+                )
+                && t.lower.ends_with('s')
+                && !matches!(
+                    t.lower.as_str(),
+                    "was" | "is" | "has" | "his" | "its" | "this"
+                )
+        });
+        !next_is_noun
+    }
+
+    fn month_context(&self, i: usize) -> bool {
+        let before = if i > 0 { self.word(i - 1) } else { "" };
+        matches!(
+            before,
+            "in" | "since"
+                | "until"
+                | "of"
+                | "early"
+                | "late"
+                | "mid"
+                | "last"
+                | "next"
+                | "by"
+                | "this"
+                | "during"
+                | "from"
+                | "-"
+        )
+    }
+
+    /// `today`, `last week`, `next Friday`, `this year`, `two years ago`.
+    fn relative(&self, i: usize) -> Option<(usize, Sem)> {
+        let w = self.word(i);
+        match w {
+            "today" => return Some((i + 1, Sem::RelDay(0))),
+            "yesterday" => return Some((i + 1, Sem::RelDay(-1))),
+            "tomorrow" => return Some((i + 1, Sem::RelDay(1))),
+            "tonight" => {
+                return Some((i + 1, Sem::WithTime(Box::new(Sem::RelDay(0)), "NI".into())))
+            }
+            _ => {}
+        }
+        let shift = match w {
+            "last" | "past" | "previous" => -1,
+            "next" | "coming" => 1,
+            "this" | "current" => 0,
+            _ => return None,
+        };
+        let j = i + 1;
+        let next = self.word(j);
+        if !self.same_sentence(i, j) {
+            return None;
+        }
+        if let Some(day) = lookup(WEEKDAYS, next) {
+            return Some((
+                j + 1,
+                Sem::Weekday(day, if w == "this" { 0 } else { shift as i32 }),
+            ));
+        }
+        if let Some(code) = season_of(next) {
+            return Some((
+                j + 1,
+                Sem::Season {
+                    code,
+                    year: None,
+                    shift: Some(shift),
+                },
+            ));
+        }
+        if let Some(month) = self.month_at(j) {
+            // "last Oct. 23" is a date told in the past: let the date rule read it.
+            let mut k = j + 1;
+            if self.word(k) == "." {
+                k += 1;
+            }
+            if day_of(self.word(k)).is_some() {
+                return None;
+            }
+            if w == "last" || w == "next" || w == "this" {
+                return Some((
+                    j + 1,
+                    Sem::NearMonth(month, if w == "this" { 0 } else { shift }),
+                ));
+            }
+        }
+        if matches!(next, "morning" | "afternoon" | "evening" | "night") && w != "next" {
+            let day = if w == "last" { -1 } else { 0 };
+            let code = part_of_day(next).unwrap_or("NI");
+            return Some((
+                j + 1,
+                Sem::WithTime(Box::new(Sem::RelDay(day)), code.into()),
+            ));
+        }
+        if let Some(unit) = unit_of(next) {
+            if is_plural_unit(next) {
+                return None;
+            }
+            if matches!(w, "past" | "coming") {
+                // "the past week" is a duration in TimeML.
+                return Some((j + 1, Sem::Duration(Some(1), unit)));
+            }
+            if unit == Unit::Weekend {
+                return Some((j + 1, Sem::RelUnit(Unit::Weekend, shift)));
+            }
+            if matches!(unit, Unit::Day | Unit::Hour | Unit::Minute | Unit::Second) {
+                return None;
+            }
+            return Some((j + 1, Sem::RelUnit(unit, shift)));
+        }
+        None
+    }
+
+    /// Quarters and halves: `the third quarter`, `third-quarter`, `the first half of 2023`.
+    fn quarter(&self, i: usize) -> Option<(usize, Sem)> {
+        let mut j = if self.word(i) == "the" { i + 1 } else { i };
+        let mut year = None;
+        if let Some(y) = year_of(self.word(j)) {
+            if self.word(j + 1) == "'s" {
+                year = Some(y);
+                j += 2;
+            }
+        }
+        let w = self.word(j);
+        // "the quarter", "the latest period" in a report: the last quarter that has ended;
+        // "the year-ago quarter", "the year-earlier period": the same quarter a year before.
+        if self.word(i) == "the" && year.is_none() {
+            let mut k = j;
+            let mut years_back = 0;
+            if matches!(w, "year-ago" | "year-earlier")
+                || (matches!(w, "year")
+                    && self.word(k + 1) == "-"
+                    && matches!(self.word(k + 2), "ago" | "earlier"))
+            {
+                k += if w == "year" { 3 } else { 1 };
+                years_back = 1;
+            } else if matches!(w, "latest" | "comparable" | "same") {
+                k += 1;
+            }
+            let unit = self.word(k);
+            let after = self.word(k + 1);
+            let period_ok = unit == "period" && (years_back == 1 || w == "latest");
+            if (unit == "quarter" || period_ok)
+                && !matches!(after, "of" | "-" | "century" | "point" | "mile" | "percent")
+                && (k > j || unit == "quarter")
+            {
+                return Some((k + 1, Sem::LastQuarter(years_back)));
+            }
+        }
+        let quarter = if matches!(w, "latest" | "recent" | "last" | "most") {
+            // "the latest quarter", "the most recent quarter"
+            let k = if w == "most" { j + 2 } else { j + 1 };
+            if self.word(k) == "quarter" && self.word(i) == "the" {
+                return Some((k + 1, Sem::Quarter { year, quarter: 0 }));
+            }
+            return None;
+        } else {
+            ordinal_of(w)?
+        };
+        let mut k = j + 1;
+        if self.word(k) == "-" && self.glued(k) {
+            k += 1;
+        }
+        let half = match self.word(k) {
+            "quarter" => false,
+            "half" => true,
+            _ => return None,
+        };
+        if half && quarter > 2 {
+            return None;
+        }
+        let mut end = k + 1;
+        if year.is_none() {
+            if self.word(end) == "of" {
+                if let Some(y) = year_of(self.word(end + 1)) {
+                    year = Some(y);
+                    end += 2;
+                }
+            } else if let Some(y) = year_of(self.word(end)) {
+                year = Some(y);
+                end += 1;
+            }
+        }
+        Some(if half {
+            (
+                end,
+                Sem::Half {
+                    year,
+                    half: quarter,
+                },
+            )
+        } else {
+            (end, Sem::Quarter { year, quarter })
+        })
+    }
+
+    /// Reads a number at `i` (digits or words, "twenty-four", "a few"); returns (value, next).
+    fn number(&self, i: usize) -> Option<(Option<u32>, usize)> {
+        let w = self.word(i);
+        if matches!(w, "several" | "few" | "many" | "some") {
+            return Some((None, i + 1));
+        }
+        if w == "a" && matches!(self.word(i + 1), "few" | "couple") {
+            let j = if self.word(i + 2) == "of" {
+                i + 3
+            } else {
+                i + 2
+            };
+            return Some((
+                if self.word(i + 1) == "few" {
+                    None
+                } else {
+                    Some(2)
+                },
+                j,
+            ));
+        }
+        if w.len() <= 4 && !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) {
+            return w.parse().ok().map(|n| (Some(n), i + 1));
+        }
+        let n = lookup(NUMBERS, w)?;
+        if (20..100).contains(&n) && self.word(i + 1) == "-" && self.glued(i + 1) {
+            if let Some(m) = lookup(NUMBERS, self.word(i + 2)).filter(|m| *m < 10) {
+                return Some((Some(n + m), i + 3));
+            }
+        }
+        if (20..100).contains(&n) && n % 10 == 0 {
+            if let Some(m) = lookup(NUMBERS, self.word(i + 1)).filter(|m| (1..10).contains(m)) {
+                return Some((Some(n + m), i + 2));
+            }
+        }
+        Some((Some(n), i + 1))
+    }
+
+    /// Amounts of units: durations (`three days`, `the past two months`, `two-year`), offsets
+    /// (`two years ago`, `in two weeks`).
+    fn amount(&self, i: usize) -> Option<(usize, Sem)> {
+        let w = self.word(i);
+        let start = match w {
+            "the"
+                if matches!(
+                    self.word(i + 1),
+                    "past" | "last" | "next" | "first" | "coming"
+                ) =>
+            {
+                i + 2
+            }
+            "the" => i + 1,
+            "past" | "next" | "first" | "last" => i + 1,
+            _ => i,
+        };
+        let (amount, j) = self.number(start)?;
+        let mut k = j;
+        if self.word(k) == "-" && self.glued(k) {
+            k += 1;
+        }
+        let unit_word = self.word(k);
+        let unit = unit_of(unit_word)?;
+        if !self.same_sentence(i, k) {
+            return None;
+        }
+        // "a 6-year-old boy" is an age, not a time expression.
+        if self.word(k + 1) == "-" && self.word(k + 2) == "old" {
+            return None;
+        }
+        // "a year" alone is too often "a year of ..." or "per year"; keep it with ago/earlier.
+        let end = k + 1;
+        match self.word(end) {
+            "ago" | "earlier" if start == i => {
+                let n = amount.unwrap_or(1) as i64;
+                return Some((end + 1, Sem::Offset(unit, -n)));
+            }
+            "later" | "from" if start == i => {
+                if self.word(end) == "from" && self.word(end + 1) != "now" {
+                    return Some((end, Sem::Duration(amount, unit)));
+                }
+                let n = amount.unwrap_or(1) as i64;
+                let stop = if self.word(end) == "from" {
+                    end + 2
+                } else {
+                    end + 1
+                };
+                return Some((stop, Sem::Offset(unit, n)));
+            }
+            _ => {}
+        }
+        if matches!(w, "a" | "an") && start == i && k == j {
+            // "a week", "a year": only as durations after "for", "in", "within", "over".
+            let before = if i > 0 { self.word(i - 1) } else { "" };
+            if !matches!(
+                before,
+                "for" | "within" | "over" | "about" | "nearly" | "almost"
+            ) {
+                return None;
+            }
+        }
+        if w == "the" && start == i + 1 && amount == Some(1) {
+            return None;
+        }
+        // "in two weeks" reads as a date when the clause points to the future.
+        if i > 0 && self.word(i - 1) == "in" && start == i && unit != Unit::Quarter {
+            let n = amount.unwrap_or(1) as i64;
+            if amount.is_some() && self.direction(i, end) == Direction::Future {
+                return Some((end, Sem::Offset(unit, n)));
+            }
+        }
+        Some((end, Sem::Duration(amount, unit)))
+    }
+
+    /// Single words and fixed phrases.
+    fn word_expression(&self, i: usize) -> Option<(usize, Sem)> {
+        let w = self.word(i);
+        let two = (w, self.word(i + 1));
+        Some(match two {
+            ("the", "future") => (i + 2, Sem::Reference("FUTURE_REF")),
+            ("the", "past") if !matches!(self.word(i + 2), "few" | "two" | "three") => {
+                (i + 2, Sem::Reference("PAST_REF"))
+            }
+            ("at", "present") => (i + 2, Sem::Reference("PRESENT_REF")),
+            ("these", "days") => (i + 2, Sem::Reference("PRESENT_REF")),
+            ("every" | "each", u) if unit_of(u).is_some() && !is_plural_unit(u) => {
+                (i + 2, Sem::Set(unit_of(u)?))
+            }
+            // TimeML: an unspecified number of units ("recent years" = PXY).
+            ("recent", u @ ("years" | "months" | "weeks" | "days")) => {
+                (i + 2, Sem::Duration(None, unit_of(u)?))
+            }
+            _ => match w {
+                "now" | "currently" | "presently" | "nowadays" => {
+                    (i + 1, Sem::Reference("PRESENT_REF"))
+                }
+                "current" if i + 1 < self.tokens.len() => (i + 1, Sem::Reference("PRESENT_REF")),
+                // TimeML marks "recently" but not "previously", "formerly" or "soon" (adverbs
+                // that order events rather than name a time).
+                "recently" | "recent" => (i + 1, Sem::Reference("PAST_REF")),
+                "daily" => (i + 1, Sem::Set(Unit::Day)),
+                "weekly" => (i + 1, Sem::Set(Unit::Week)),
+                "monthly" => (i + 1, Sem::Set(Unit::Month)),
+                "annually" | "yearly" | "annual" if w != "annual" => (i + 1, Sem::Set(Unit::Year)),
+                "decades" | "years" | "months" | "weeks" => {
+                    let before = if i > 0 { self.word(i - 1) } else { "" };
+                    if !matches!(before, "for" | "in" | "over" | "within") {
+                        return None;
+                    }
+                    (i + 1, Sem::Duration(None, unit_of(w)?))
+                }
+                _ => {
+                    // Seasons with a year: "summer 2022", "the summer of 2022".
+                    let j = if w == "the" { i + 1 } else { i };
+                    let code = season_of(self.word(j))?;
+                    let k = if self.word(j + 1) == "of" {
+                        j + 2
+                    } else {
+                        j + 1
+                    };
+                    let year = year_of(self.word(k))?;
+                    (
+                        k + 1,
+                        Sem::Season {
+                            code,
+                            year: Some(year),
+                            shift: None,
+                        },
+                    )
+                }
+            },
+        })
+    }
+
+    /// Past or future reading of the clause around tokens `first..end`: the nearest tense marker
+    /// in the same sentence wins.
+    pub fn direction(&self, first: usize, end: usize) -> Direction {
+        let Some(sentence) = self.tokens.get(first).map(|t| t.sentence) else {
+            return Direction::Unknown;
+        };
+        let mut best: Option<(usize, Direction)> = None;
+        let mut consider = |distance: usize, direction: Direction| {
+            if best.is_none_or(|(d, _)| distance < d) {
+                best = Some((distance, direction));
+            }
+        };
+        let mut k = first;
+        while k > 0 && first - k < 12 {
+            k -= 1;
+            if self.tokens[k].sentence != sentence {
+                break;
+            }
+            if let Some(d) = self.tense_of(k) {
+                consider(first - k, d);
+                break;
+            }
+        }
+        let mut k = end;
+        while k < self.tokens.len() && k - end < 12 {
+            if self.tokens[k].sentence != sentence {
+                break;
+            }
+            if let Some(d) = self.tense_of(k) {
+                consider(k + 1 - end, d);
+                break;
+            }
+            k += 1;
+        }
+        best.map(|(_, d)| d).unwrap_or(Direction::Unknown)
+    }
+
+    fn tense_of(&self, k: usize) -> Option<Direction> {
+        match self.tenses.get(k) {
+            Some(cell) => *cell.get_or_init(|| self.tense_at(k)),
+            None => self.tense_at(k),
+        }
+    }
+
+    fn tense_at(&self, k: usize) -> Option<Direction> {
+        let w = self.word(k);
+        if w == "last" || w == "next" {
+            // Part of another time expression; says nothing about the verb.
+            return None;
+        }
+        if w == "to" && matches!(self.word(k.wrapping_sub(1)), "set" | "due" | "going" | "is") {
+            return Some(Direction::Future);
+        }
+        if FUTURE_WORDS.binary_search(&w).is_ok() {
+            return Some(Direction::Future);
+        }
+        if matches!(w, "was" | "were" | "had")
+            && FUTURE_WORDS.binary_search(&self.word(k + 1)).is_ok()
+        {
+            // "were planning to", "was expected to": the plan points forward.
+            return None;
+        }
+        let participle = PAST_WORDS.binary_search(&w).is_ok()
+            || (w.len() > 4 && w.ends_with("ed") && NOT_PAST.binary_search(&w).is_err());
+        if participle {
+            // A passive or perfect after "will be" / "is" says nothing by itself: "will be held".
+            if k > 0 && matches!(self.word(k - 1), "be" | "is" | "are" | "being" | "been") {
+                return None;
+            }
+            return Some(Direction::Past);
+        }
+        None
+    }
+
+    /// Whether the sentence of token `at`, or the one before it, contains `word` (lower case).
+    fn sentence_mentions(&self, at: usize, word: &str) -> bool {
+        let sentence = self.tokens[at].sentence;
+        let before = self.tokens[..at]
+            .iter()
+            .rev()
+            .take_while(|t| t.sentence + 1 >= sentence);
+        let after = self.tokens[at..]
+            .iter()
+            .take_while(|t| t.sentence == sentence);
+        before.chain(after).any(|t| t.lower == word)
+    }
+
+    /// Whether a full stop or another sentence lies among tokens `first..end`.
+    pub fn has_stop_between(&self, first: usize, end: usize) -> bool {
+        (first..end).any(|k| {
+            self.tokens.get(k).is_none_or(|t| {
+                matches!(t.lower.as_str(), "." | ";" | "!" | "?")
+                    || t.sentence != self.tokens[first.min(k)].sentence
+            })
+        })
+    }
+
+    /// The text of tokens `first..end` (`end > first`).
+    pub fn span_text(&self, first: usize, end: usize) -> (usize, usize, &'a str) {
+        let start = self.tokens[first].start;
+        let stop = self.tokens[end - 1].end;
+        (start, stop, &self.text[start..stop])
+    }
+}
+
+fn date(year: Option<i32>, month: Option<u32>, day: Option<u32>) -> Sem {
+    Sem::Date { year, month, day }
+}
+
+fn explicit_year(sem: &Sem) -> Option<i32> {
+    match sem {
+        Sem::Date { year, .. } | Sem::Quarter { year, .. } | Sem::Half { year, .. } => *year,
+        Sem::Range(a, _) | Sem::WithTime(a, _) | Sem::DatedWeekday(_, a) => explicit_year(a),
+        _ => None,
+    }
+}
+
+fn is_day_like(sem: &Sem) -> bool {
+    matches!(
+        sem,
+        Sem::Weekday(..) | Sem::RelDay(_) | Sem::Date { day: Some(_), .. } | Sem::DatedWeekday(..)
+    )
+}
+
+fn part_of_day_code(code: &str) -> bool {
+    matches!(code, "MO" | "AF" | "EV" | "NI")
+}
+
+fn part_of_day(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "morning" => "MO",
+        "afternoon" => "AF",
+        "evening" => "EV",
+        "night" => "NI",
+        _ => return None,
+    })
+}
+
+fn compatible(a: &Sem, b: &Sem) -> bool {
+    matches!(
+        (a, b),
+        (Sem::Weekday(..), Sem::Weekday(..))
+            | (Sem::Date { .. }, Sem::Date { .. })
+            | (Sem::Quarter { .. }, Sem::Quarter { .. })
+            | (Sem::Decade(_), Sem::Decade(_))
+    ) && !matches!(
+        (a, b),
+        (
+            Sem::Date {
+                year: Some(_),
+                month: None,
+                ..
+            },
+            Sem::Date { month: Some(_), .. }
+        )
+    )
+}
+
+fn day_of(word: &str) -> Option<u32> {
+    let digits = word
+        .strip_suffix("st")
+        .or_else(|| word.strip_suffix("nd"))
+        .or_else(|| word.strip_suffix("rd"))
+        .or_else(|| word.strip_suffix("th"))
+        .unwrap_or(word);
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+fn year_of(word: &str) -> Option<i32> {
+    if word.len() != 4 || !word.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    word.parse().ok().filter(|y| (1900..=2099).contains(y))
+}
+
+/// A resolved value: TIMEX3 value, grain, and (for ranges) the end's value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved {
+    /// TIMEX3 value.
+    pub value: String,
+    /// Grain of the value.
+    pub grain: Grain,
+    /// End of a range.
+    pub end_value: Option<String>,
+}
+
+fn shift_months(year: i32, month: u32, by: i64) -> (i32, u32) {
+    let index = year as i64 * 12 + (month as i64 - 1) + by;
+    (
+        index.div_euclid(12) as i32,
+        (index.rem_euclid(12) + 1) as u32,
+    )
+}
+
+fn iso_week(date: NaiveDate) -> String {
+    let week = date.iso_week();
+    format!("{:04}-W{:02}", week.year(), week.week())
+}
+
+fn ymd(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+fn weekday_index(date: NaiveDate) -> u32 {
+    date.weekday().num_days_from_monday()
+}
+
+/// Time zones news writes after a clock time (lower case).
+const TIME_ZONES: &[&str] = &[
+    "bst", "cdt", "cet", "cst", "edt", "est", "et", "gmt", "pdt", "pst", "utc",
+];
+
+/// How many tokens after a dated expression its year still applies to a date without one.
+const CONTEXT_YEAR_TOKENS: usize = 8;
+
+/// Chooses the year for a month (and day) given without one.
+fn year_for(month: u32, day: Option<u32>, reference: NaiveDate, direction: Direction) -> i32 {
+    let year = reference.year();
+    let key = |m: u32, d: u32| m * 32 + d;
+    let here = key(reference.month(), reference.day());
+    let there = key(
+        month,
+        day.unwrap_or(if direction == Direction::Future {
+            31
+        } else {
+            1
+        }),
+    );
+    match direction {
+        // A past tense is often only the reporting verb ("said the vote is on May 3"): a past
+        // reading still takes a date at most two months ahead; a reading in no tense takes the
+        // nearest occurrence.
+        Direction::Past | Direction::Unknown => {
+            let ahead = (month as i64 - reference.month() as i64).rem_euclid(12);
+            // Six months either way is a tie, which goes to the past: news reports the past.
+            let horizon = if direction == Direction::Past { 2 } else { 5 };
+            if ahead == 0 || ahead > horizon {
+                if month > reference.month() {
+                    year - 1
+                } else {
+                    year
+                }
+            } else if month > reference.month() {
+                year
+            } else {
+                year + 1
+            }
+        }
+        Direction::Future => {
+            if there < here && month != reference.month() {
+                year + 1
+            } else {
+                year
+            }
+        }
+    }
+}
+
+/// Resolves a meaning against `reference` (the publication date), reading it in `direction`.
+pub fn resolve(
+    sem: &Sem,
+    reference: Option<NaiveDate>,
+    direction: Direction,
+    context_year: Option<i32>,
+) -> Resolved {
+    let point = |value: String, grain: Grain| Resolved {
+        value,
+        grain,
+        end_value: None,
+    };
+    match sem {
+        Sem::Date { year, month, day } => {
+            let year = year
+                .or(context_year)
+                .or_else(|| month.and_then(|m| reference.map(|r| year_for(m, *day, r, direction))));
+            let y = year
+                .map(|y| format!("{y:04}"))
+                .unwrap_or_else(|| "XXXX".into());
+            match (month, day) {
+                (Some(m), Some(d)) => point(format!("{y}-{m:02}-{d:02}"), Grain::Day),
+                (Some(m), None) => point(format!("{y}-{m:02}"), Grain::Month),
+                _ => point(y, Grain::Year),
+            }
+        }
+        Sem::Decade(d) => point(format!("{d:03}"), Grain::Decade),
+        Sem::Weekday(day, shift) => {
+            let Some(r) = reference else {
+                return point("XXXX-XX-XX".into(), Grain::Day);
+            };
+            let today = weekday_index(r) as i64;
+            let target = *day as i64;
+            let date = match shift {
+                1 => {
+                    let ahead = (target - today).rem_euclid(7);
+                    r + Duration::days(if ahead == 0 { 7 } else { ahead })
+                }
+                -1 => {
+                    let back = (today - target).rem_euclid(7);
+                    r - Duration::days(if back == 0 { 7 } else { back })
+                }
+                _ => match direction {
+                    Direction::Future => r + Duration::days((target - today).rem_euclid(7)),
+                    // In no tense, tomorrow's weekday is the coming one ("talks open Tuesday"
+                    // on a Monday); any other is the latest one, as news reports the past.
+                    Direction::Unknown if (target - today).rem_euclid(7) == 1 => {
+                        r + Duration::days(1)
+                    }
+                    _ => r - Duration::days((today - target).rem_euclid(7)),
+                },
+            };
+            point(ymd(date), Grain::Day)
+        }
+        Sem::RelDay(n) => match reference {
+            Some(r) => point(ymd(r + Duration::days(*n)), Grain::Day),
+            None => point("XXXX-XX-XX".into(), Grain::Day),
+        },
+        Sem::RelUnit(unit, n) => {
+            let Some(r) = reference else {
+                return point("XXXX".into(), Grain::Year);
+            };
+            match unit {
+                Unit::Week => point(iso_week(r + Duration::days(7 * n)), Grain::Week),
+                Unit::Weekend => point(
+                    format!("{}-WE", iso_week(r + Duration::days(7 * n))),
+                    Grain::Week,
+                ),
+                Unit::Month => {
+                    let (y, m) = shift_months(r.year(), r.month(), *n);
+                    point(format!("{y:04}-{m:02}"), Grain::Month)
+                }
+                Unit::Quarter => {
+                    let q = (r.month() - 1) / 3 + 1;
+                    let index = r.year() as i64 * 4 + (q as i64 - 1) + n;
+                    point(
+                        format!("{:04}-Q{}", index.div_euclid(4), index.rem_euclid(4) + 1),
+                        Grain::Quarter,
+                    )
+                }
+                Unit::Decade => point(
+                    format!("{:03}", (r.year() as i64 + 10 * n) / 10),
+                    Grain::Decade,
+                ),
+                Unit::Century => point(
+                    format!("{:02}", (r.year() as i64 + 100 * n) / 100),
+                    Grain::Decade,
+                ),
+                _ => point(format!("{:04}", r.year() as i64 + n), Grain::Year),
+            }
+        }
+        Sem::Offset(unit, n) => {
+            let Some(r) = reference else {
+                return point("XXXX".into(), Grain::Year);
+            };
+            match unit {
+                Unit::Day => point(ymd(r + Duration::days(*n)), Grain::Day),
+                Unit::Week | Unit::Weekend => {
+                    point(iso_week(r + Duration::days(7 * n)), Grain::Week)
+                }
+                Unit::Month => {
+                    let (y, m) = shift_months(r.year(), r.month(), *n);
+                    point(format!("{y:04}-{m:02}"), Grain::Month)
+                }
+                Unit::Quarter => {
+                    let (y, m) = shift_months(r.year(), r.month(), 3 * n);
+                    point(format!("{y:04}-Q{}", (m - 1) / 3 + 1), Grain::Quarter)
+                }
+                Unit::Year => point(format!("{:04}", r.year() as i64 + n), Grain::Year),
+                Unit::Decade => point(format!("{:04}", r.year() as i64 + 10 * n), Grain::Year),
+                Unit::Century => point(
+                    format!("{:02}", (r.year() as i64 + 100 * n) / 100),
+                    Grain::Decade,
+                ),
+                Unit::Hour | Unit::Minute | Unit::Second => point(ymd(r), Grain::Day),
+            }
+        }
+        Sem::Quarter { year, quarter } => {
+            let Some(r) = reference else {
+                let y = year
+                    .map(|y| format!("{y:04}"))
+                    .unwrap_or_else(|| "XXXX".into());
+                let q = if *quarter == 0 {
+                    "X".to_string()
+                } else {
+                    quarter.to_string()
+                };
+                return point(format!("{y}-Q{q}"), Grain::Quarter);
+            };
+            let current = (r.month() - 1) / 3 + 1;
+            let (y, q) = if *quarter == 0 {
+                // "the quarter", "the latest quarter": the last one that has ended.
+                if current == 1 {
+                    (year.unwrap_or(r.year() - 1), 4)
+                } else {
+                    (year.unwrap_or(r.year()), current - 1)
+                }
+            } else {
+                let y = year.or(context_year).unwrap_or_else(|| {
+                    if *quarter > current && direction != Direction::Future {
+                        r.year() - 1
+                    } else {
+                        r.year()
+                    }
+                });
+                (y, *quarter)
+            };
+            point(format!("{y:04}-Q{q}"), Grain::Quarter)
+        }
+        Sem::LastQuarter(years_back) => {
+            let Some(r) = reference else {
+                return point("XXXX-QX".into(), Grain::Quarter);
+            };
+            let current = (r.month() - 1) / 3 + 1;
+            let (y, q) = if current == 1 {
+                (r.year() - 1, 4)
+            } else {
+                (r.year(), current - 1)
+            };
+            point(format!("{:04}-Q{q}", y as i64 - years_back), Grain::Quarter)
+        }
+        Sem::Half { year, half } => {
+            let y = year
+                .or(context_year)
+                .or(reference.map(|r| r.year()))
+                .map(|y| format!("{y:04}"))
+                .unwrap_or_else(|| "XXXX".into());
+            point(format!("{y}-H{half}"), Grain::Quarter)
+        }
+        Sem::Season { code, year, shift } => {
+            let y = match (year, shift, reference) {
+                (Some(y), _, _) => Some(*y),
+                (None, Some(s), Some(r)) => {
+                    let season_month = match *code {
+                        "SP" => 4,
+                        "SU" => 7,
+                        "FA" => 10,
+                        _ => 1,
+                    };
+                    let base = r.year() as i64;
+                    Some(match s {
+                        1 if season_month <= r.month() => base + 1,
+                        -1 if season_month >= r.month() => base - 1,
+                        _ => base,
+                    } as i32)
+                }
+                (None, None, Some(r)) => Some(r.year()),
+                _ => None,
+            };
+            let y = y
+                .map(|y| format!("{y:04}"))
+                .unwrap_or_else(|| "XXXX".into());
+            point(format!("{y}-{code}"), Grain::Quarter)
+        }
+        Sem::NearMonth(month, shift) => {
+            let y = reference
+                .map(|r| {
+                    let y = r.year();
+                    let y = match shift.signum() {
+                        -1 if *month >= r.month() => y - 1,
+                        1 if *month <= r.month() => y + 1,
+                        _ => y,
+                    };
+                    format!("{y:04}")
+                })
+                .unwrap_or_else(|| "XXXX".into());
+            point(format!("{y}-{month:02}"), Grain::Month)
+        }
+        Sem::MonthShift(month, shift) => {
+            let y = reference
+                .map(|r| format!("{:04}", r.year() as i64 + shift))
+                .unwrap_or_else(|| "XXXX".into());
+            point(format!("{y}-{month:02}"), Grain::Month)
+        }
+        Sem::Duration(amount, unit) => {
+            let (prefix, code) = unit.duration_code();
+            let n = amount.map(|n| n.to_string()).unwrap_or_else(|| "X".into());
+            point(format!("{prefix}{n}{code}"), Grain::Duration)
+        }
+        Sem::Set(unit) => {
+            let (prefix, code) = unit.duration_code();
+            point(format!("{prefix}1{code}"), Grain::Duration)
+        }
+        Sem::Reference(r) => point((*r).to_string(), Grain::Reference),
+        Sem::Range(a, b) => {
+            // A range told in no tense is most often a schedule: "runs Monday to Wednesday".
+            let direction = match direction {
+                Direction::Unknown => Direction::Future,
+                d => d,
+            };
+            let start = resolve(a, reference, direction, context_year);
+            let year = explicit_year(b).or(explicit_year(a)).or(context_year);
+            let mut stop = resolve(b, reference, direction, year);
+            // Weekday ranges run forward from the start: "Monday to Wednesday".
+            if let (Sem::Weekday(x, _), Sem::Weekday(y, _), Some(start_date)) = (
+                a.as_ref(),
+                b.as_ref(),
+                NaiveDate::parse_from_str(&start.value, "%Y-%m-%d").ok(),
+            ) {
+                let ahead = (*y as i64 - *x as i64).rem_euclid(7);
+                stop.value = ymd(start_date + Duration::days(ahead));
+            }
+            Resolved {
+                value: start.value,
+                grain: start.grain,
+                end_value: Some(stop.value),
+            }
+        }
+        Sem::DatedWeekday(weekday, inner) => {
+            let base = resolve(inner, reference, direction, context_year);
+            if let (
+                Sem::Date {
+                    year: None,
+                    month: Some(m),
+                    day: Some(d),
+                },
+                Some(r),
+            ) = (inner.as_ref(), reference)
+            {
+                let fits = [r.year(), r.year() + 1, r.year() - 1]
+                    .into_iter()
+                    .find(|y| {
+                        NaiveDate::from_ymd_opt(*y, *m, *d)
+                            .is_some_and(|date| weekday_index(date) == *weekday)
+                    });
+                if let Some(y) = fits.filter(|_| context_year.is_none()) {
+                    return point(format!("{y:04}-{m:02}-{d:02}"), Grain::Day);
+                }
+            }
+            base
+        }
+        Sem::WithTime(inner, code) => {
+            let base = resolve(inner, reference, direction, context_year);
+            Resolved {
+                value: format!("{}T{}", base.value, code),
+                // "Friday morning" is still a day on a timeline; "3 p.m." is a time.
+                grain: if part_of_day_code(code) {
+                    base.grain
+                } else {
+                    Grain::Time
+                },
+                end_value: None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::{sentences, tokenize};
+
+    fn tag(text: &str, reference: &str) -> Vec<(String, String, Option<String>)> {
+        let reference = NaiveDate::parse_from_str(reference, "%Y-%m-%d").ok();
+        let mut tokens = tokenize(text);
+        sentences(text, &mut tokens);
+        let tagger = Tagger::new(text, &tokens);
+        tagger
+            .find()
+            .iter()
+            .map(|f| {
+                let r = resolve(&f.sem, reference, f.direction, f.context_year);
+                let (_, _, t) = tagger.span_text(f.first, f.end);
+                (t.to_string(), r.value, r.end_value)
+            })
+            .collect()
+    }
+
+    fn values(text: &str, reference: &str) -> Vec<(String, String)> {
+        tag(text, reference)
+            .into_iter()
+            .map(|(t, v, _)| (t, v))
+            .collect()
+    }
+
+    fn pair(t: &str, v: &str) -> (String, String) {
+        (t.to_string(), v.to_string())
+    }
+
+    #[test]
+    fn word_tables_are_sorted_for_binary_search() {
+        for table in [MONTHS, WEEKDAYS, NUMBERS] {
+            assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
+        }
+        for list in [FUTURE_WORDS, PAST_WORDS, NOT_PAST] {
+            assert!(list.windows(2).all(|w| w[0] <= w[1]), "{list:?}");
+        }
+    }
+
+    #[test]
+    fn absolute_dates_in_several_shapes() {
+        let text = "The pact was signed on March 20, 2023, ratified 4 April and amended Feb. 9.";
+        assert_eq!(
+            values(text, "2023-06-01"),
+            vec![
+                pair("March 20, 2023", "2023-03-20"),
+                pair("4 April", "2023-04-04"),
+                pair("Feb. 9", "2023-02-09"),
+            ]
+        );
+    }
+
+    #[test]
+    fn weekdays_follow_the_tense() {
+        // 2024-05-15 is a Wednesday.
+        let past = values("The mayor resigned on Monday.", "2024-05-15");
+        assert_eq!(past, vec![pair("Monday", "2024-05-13")]);
+        let future = values("The council will vote on Friday.", "2024-05-15");
+        assert_eq!(future, vec![pair("Friday", "2024-05-17")]);
+    }
+
+    #[test]
+    fn relative_units_resolve_against_the_reference() {
+        let text = "Talks resume next week after a pause last month, as agreed last year.";
+        assert_eq!(
+            values(text, "2024-05-15"),
+            vec![
+                pair("next week", "2024-W21"),
+                pair("last month", "2024-04"),
+                pair("last year", "2023"),
+            ]
+        );
+    }
+
+    #[test]
+    fn modifiers_keep_the_grain_of_what_they_modify() {
+        let text = "Shipments stalled in late December and by the end of 2022 had stopped.";
+        assert_eq!(
+            values(text, "2023-02-10"),
+            vec![
+                pair("late December", "2022-12"),
+                pair("the end of 2022", "2022")
+            ]
+        );
+    }
+
+    #[test]
+    fn durations_offsets_and_references() {
+        let text = "The strike lasted three days. Two years ago prices fell. Now they rise.";
+        assert_eq!(
+            values(text, "2024-05-15"),
+            vec![
+                pair("three days", "P3D"),
+                pair("Two years ago", "2022"),
+                pair("Now", "PRESENT_REF"),
+            ]
+        );
+        let text = "The ferry will return in two weeks.";
+        assert_eq!(
+            values(text, "2024-05-15"),
+            vec![pair("two weeks", "2024-W22")]
+        );
+    }
+
+    #[test]
+    fn weekday_ranges_run_forward() {
+        let text = "The summit will be held from Monday to Wednesday.";
+        // 2024-05-17 is a Friday.
+        assert_eq!(
+            tag(text, "2024-05-17"),
+            vec![(
+                "Monday to Wednesday".to_string(),
+                "2024-05-20".to_string(),
+                Some("2024-05-22".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn month_day_ranges_share_the_month() {
+        let text = "The fair ran June 3-5, 2021.";
+        assert_eq!(
+            tag(text, "2021-07-01"),
+            vec![(
+                "June 3-5, 2021".to_string(),
+                "2021-06-03".to_string(),
+                Some("2021-06-05".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn quarters_and_years() {
+        let text = "Profit rose in the third quarter and in third-quarter trading in 1998.";
+        assert_eq!(
+            values(text, "1999-11-02"),
+            vec![
+                pair("the third quarter", "1999-Q3"),
+                pair("third-quarter", "1999-Q3"),
+                pair("1998", "1998"),
+            ]
+        );
+    }
+
+    #[test]
+    fn counts_are_not_years() {
+        assert!(values("Police deployed 2000 officers.", "2024-05-15").is_empty());
+        // "march" in lower case is not the month; "noon" is a time.
+        assert_eq!(
+            values("The march began at noon.", "2024-05-15"),
+            vec![pair("noon", "2024-05-15T12:00")]
+        );
+    }
+
+    #[test]
+    fn unknown_reference_gives_underspecified_values() {
+        let text = "The vote was held on Friday.";
+        assert_eq!(values(text, "bad"), vec![pair("Friday", "XXXX-XX-XX")]);
+    }
+
+    #[test]
+    fn parts_of_the_day_keep_the_day_and_add_a_timex_code() {
+        // 2031-06-12 is a Thursday.
+        let found = values(
+            "The ferry sank on Tuesday night and divers searched this morning.",
+            "2031-06-12",
+        );
+        assert_eq!(
+            found,
+            vec![
+                pair("Tuesday night", "2031-06-10TNI"),
+                pair("this morning", "2031-06-12TMO"),
+            ]
+        );
+        assert_eq!(
+            values("Fans queued last night.", "2031-06-12"),
+            vec![pair("last night", "2031-06-11TNI")]
+        );
+    }
+
+    #[test]
+    fn last_and_next_month_names_take_the_nearest_occurrence() {
+        let found = values(
+            "The depot opened last April and will close next March.",
+            "2031-10-02",
+        );
+        assert_eq!(
+            found,
+            vec![pair("last April", "2031-04"), pair("next March", "2032-03")]
+        );
+    }
+
+    #[test]
+    fn a_month_in_no_tense_is_its_nearest_occurrence() {
+        // Two months ahead reads forward; eight months ahead is the one four months back.
+        let ahead = values("Dividends: payable Dec. 15 to holders.", "2031-10-20");
+        assert_eq!(ahead, vec![pair("Dec. 15", "2031-12-15")]);
+        let back = values("Dividends: paid June 15 to holders.", "2031-10-20");
+        assert_eq!(back, vec![pair("June 15", "2031-06-15")]);
+        let turn = values("Figures for January arrive soon.", "2031-11-20");
+        assert_eq!(turn, vec![pair("January", "2032-01")]);
+    }
+
+    #[test]
+    fn a_day_given_is_a_day_and_a_month_alone_is_a_month() {
+        let found = values(
+            "The ministers spoke by video on November 4 and again in November.",
+            "2031-12-10",
+        );
+        assert_eq!(
+            found,
+            vec![
+                pair("November 4", "2031-11-04"),
+                pair("November", "2031-11")
+            ]
+        );
+    }
+
+    #[test]
+    fn reported_quarters_and_the_same_quarter_a_year_before() {
+        let found = values(
+            "Profit in the quarter rose 8% from a year earlier, and the year-ago quarter \
+             had a loss.",
+            "2031-11-03",
+        );
+        assert_eq!(
+            found,
+            vec![
+                pair("the quarter", "2031-Q3"),
+                pair("a year earlier", "2030-Q3"),
+                pair("the year-ago quarter", "2030-Q3"),
+            ]
+        );
+        // Without a quarter in sight a year ago is a year.
+        assert_eq!(
+            values("The mill shut a year ago.", "2031-11-03"),
+            vec![pair("a year ago", "2030")]
+        );
+    }
+
+    #[test]
+    fn decimals_and_distant_years_do_not_date_a_later_month() {
+        let found = values(
+            "The index closed at 2087.4, down from its peak in 2029, before the vote set for \
+             the ministers on Dec. 2.",
+            "2031-11-03",
+        );
+        assert_eq!(
+            found,
+            vec![pair("2029", "2029"), pair("Dec. 2", "2031-12-02")]
+        );
+    }
+
+    #[test]
+    fn clock_times_join_the_day_after_them() {
+        let found = values(
+            "Polls close at 8 p.m. EST Nov. 9; the count began at 10:35 a.m. and ended at noon.",
+            "2031-11-03",
+        );
+        assert_eq!(
+            found,
+            vec![
+                pair("8 p.m. EST Nov. 9", "2031-11-09T20:00"),
+                pair("10:35 a.m.", "2031-11-03T10:35"),
+                pair("noon", "2031-11-03T12:00"),
+            ]
+        );
+        assert!(values("He scored 9 points at 12:30 in the match.", "2031-11-03").is_empty());
+    }
+}

@@ -1,0 +1,86 @@
+//! Development harness: scores `{"id","lang1","lang2","text1","text2","overall"}` pairs (SemEval
+//! 2022 task 8 layout, converted to JSONL) and prints Pearson r against the negated gold Overall.
+//!
+//! `cargo run -p storyfold-cluster --example pairs -- FILE dev|test|all ['{"weight_numbers":0.1}']`
+//! `dev` keeps even rows, `test` odd rows.
+use std::io::BufRead;
+use storyfold_cluster::{score, ClusterConfig};
+use storyfold_model::{Article, ArticleId, ContentHash, Doc};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let path = args
+        .get(1)
+        .ok_or("usage: pairs FILE dev|test|all [CONFIG_JSON]")?;
+    let split = args.get(2).map(String::as_str).unwrap_or("dev");
+    let config: ClusterConfig = match args.get(3) {
+        Some(json) => serde_json::from_str(json)?,
+        None => ClusterConfig::default(),
+    };
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut rows = Vec::new();
+    for line in file.lines() {
+        let v: serde_json::Value = serde_json::from_str(&line?)?;
+        let row = v["row"].as_u64().ok_or("row")?;
+        let keep = match split {
+            "dev" => row % 2 == 0,
+            "test" => row % 2 == 1,
+            _ => true,
+        };
+        if keep {
+            let en = v["lang1"] == "en" && v["lang2"] == "en";
+            let a = doc("a", v["text1"].as_str().ok_or("text1")?);
+            let b = doc("b", v["text2"].as_str().ok_or("text2")?);
+            rows.push((en, a, b, -v["overall"].as_f64().ok_or("overall")?));
+        }
+    }
+    let mut clusterer = config.build()?;
+    for (_, a, b, _) in &rows {
+        clusterer.learn(a);
+        clusterer.learn(b);
+    }
+    let (mut all_x, mut all_y, mut en_x, mut en_y) = (vec![], vec![], vec![], vec![]);
+    for (en, a, b, gold) in &rows {
+        let s = f64::from(clusterer.similarity(a, b));
+        all_x.push(s);
+        all_y.push(*gold);
+        if *en {
+            en_x.push(s);
+            en_y.push(*gold);
+        }
+    }
+    println!(
+        "{split} pairs {} r {:.4} en-en {} r {:.4}",
+        all_x.len(),
+        score::pearson(&all_x, &all_y).unwrap_or(f64::NAN),
+        en_x.len(),
+        score::pearson(&en_x, &en_y).unwrap_or(f64::NAN)
+    );
+    Ok(())
+}
+
+fn doc(id: &str, text: &str) -> Doc {
+    let article = Article {
+        id: ArticleId::from(id),
+        source: id.to_string(),
+        url: None,
+        outlet: None,
+        title: None,
+        byline: None,
+        published: None,
+        language: None,
+        paragraphs: vec![text.to_string()],
+        boilerplate: Vec::new(),
+        content_hash: ContentHash::of_text(text),
+    };
+    Doc {
+        article,
+        text: text.to_string(),
+        language: None,
+        published: None,
+        sentences: Vec::new(),
+        entities: Vec::new(),
+        times: Vec::new(),
+        quotes: Vec::new(),
+    }
+}

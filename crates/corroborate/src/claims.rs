@@ -1,0 +1,739 @@
+//! Claims: claim units (sentences, long ones split into clauses), aligned across a story's
+//! articles by weighted overlap of stemmed content words, entities, numbers and dates; then
+//! independence, status and contradictions.
+use crate::dates::{time_interval, Interval};
+use crate::entities::StoryEntities;
+use crate::sources::Sources;
+use crate::terms::{fold, is_function_word, number_value, Interner, StemCache, TermKind};
+use crate::CorroborateConfig;
+use std::collections::{BTreeSet, HashMap};
+use storyfold_model::text::{normalize_whitespace, words};
+use storyfold_model::{
+    Claim, ClaimSpan, ClaimStatus, Contradiction, ContradictionKind, Doc, EntityKind, Grain, Span,
+};
+
+/// A number and the word it counts ("12 people": value 12, unit `peopl`).
+#[derive(Clone, Debug)]
+struct NumberFact {
+    value: String,
+    unit: Option<String>,
+    term: u32,
+    text: String,
+}
+
+/// A dated mention.
+#[derive(Clone, Debug)]
+pub(crate) struct DateFact {
+    pub term: u32,
+    pub interval: Interval,
+    pub grain: Grain,
+    pub is_range: bool,
+    pub text: String,
+}
+
+/// A place or person mention and the words around it (its role in the clause).
+#[derive(Clone, Debug)]
+struct EntityFact {
+    entity: usize,
+    kind: EntityKind,
+    term: u32,
+    text: String,
+    before: String,
+    after: String,
+}
+
+/// One claim unit: a sentence or a clause of one article.
+#[derive(Clone, Debug)]
+pub(crate) struct Unit {
+    pub doc: usize,
+    pub span: Span,
+    /// Sorted, unique term ids.
+    pub terms: Vec<u32>,
+    pub weight: f32,
+    numbers: Vec<NumberFact>,
+    pub dates: Vec<DateFact>,
+    entities: Vec<EntityFact>,
+    future: bool,
+}
+
+/// The aligned claims of a story, with the units behind them.
+pub(crate) struct Aligned {
+    pub units: Vec<Unit>,
+    /// Cluster (claim index) of each unit; `None` for units too thin to be claims.
+    pub claim_of: Vec<Option<usize>>,
+    pub claims: Vec<Claim>,
+    /// Term weights, by term id.
+    pub weights: Vec<f32>,
+}
+
+const CLAUSE_BREAKS: &[&str] = &["; ", " – ", " — ", ", while ", ", but ", ", and ", ", as "];
+const FUTURE_WORDS: &[&str] = &[
+    "expected",
+    "going",
+    "plan",
+    "planned",
+    "planning",
+    "plans",
+    "scheduled",
+    "set",
+    "will",
+];
+
+/// Splits a sentence into claim units: on line breaks always, and, for sentences longer than
+/// `max_words`, at clause boundaries that leave at least 8 words on each side.
+fn split_units(text: &str, span: Span, max_words: usize) -> Vec<Span> {
+    let mut lines = Vec::new();
+    let mut start = span.start;
+    for (i, _) in span.slice(text).match_indices('\n') {
+        lines.push(Span::new(start, span.start + i));
+        start = span.start + i + 1;
+    }
+    lines.push(Span::new(start, span.end));
+    let mut out = Vec::new();
+    for line in lines {
+        let piece = line.slice(text);
+        let total = words(piece).count();
+        let mut cuts = vec![line.start];
+        if total > max_words {
+            let mut breaks: Vec<usize> = CLAUSE_BREAKS
+                .iter()
+                .flat_map(|b| piece.match_indices(b).map(|(i, _)| line.start + i))
+                .collect();
+            breaks.sort_unstable();
+            let mut last = line.start;
+            for b in breaks {
+                let before = words(&text[last..b]).count();
+                let after = words(&text[b..line.end]).count();
+                if before >= 8 && after >= 8 {
+                    cuts.push(b);
+                    last = b;
+                }
+            }
+        }
+        cuts.push(line.end);
+        for w in cuts.windows(2) {
+            let raw = &text[w[0]..w[1]];
+            let trimmed_start = raw.trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '-' | '•' | '*' | ';' | ',' | '–' | '—')
+            });
+            let s = w[0] + (raw.len() - trimmed_start.len());
+            let e = s + trimmed_start.trim_end().len();
+            if e > s {
+                out.push(Span::new(s, e));
+            }
+        }
+    }
+    out
+}
+
+struct Builder<'a> {
+    docs: &'a [Doc],
+    entities: &'a StoryEntities,
+    stems: StemCache,
+    interner: Interner,
+}
+
+impl Builder<'_> {
+    fn unit(&mut self, d: usize, span: Span) -> Unit {
+        let doc = &self.docs[d];
+        let text = &doc.text;
+        let first_entity = doc.entities.partition_point(|e| e.span.start < span.start);
+        let covered_entities: Vec<usize> = (first_entity..doc.entities.len())
+            .take_while(|&m| doc.entities[m].span.start < span.end)
+            .filter(|&m| doc.entities[m].span.end <= span.end)
+            .collect();
+        let covered_times: Vec<usize> = (0..doc.times.len())
+            .filter(|&t| span.contains(&doc.times[t].span))
+            .collect();
+        let tokens: Vec<(Span, String)> = words(span.slice(text))
+            .map(|w| {
+                (
+                    Span::new(span.start + w.start, span.start + w.end),
+                    fold(w.text),
+                )
+            })
+            .collect();
+        let inside = |s: &Span| {
+            covered_entities
+                .iter()
+                .any(|&m| doc.entities[m].span.contains(s))
+                || covered_times.iter().any(|&t| {
+                    doc.times[t].span.contains(s) && time_interval(&doc.times[t]).is_some()
+                })
+        };
+        let free: Vec<bool> = tokens.iter().map(|(s, _)| !inside(s)).collect();
+        let mut terms = Vec::new();
+        let mut numbers = Vec::new();
+        let mut future = false;
+        for (i, (s, folded)) in tokens.iter().enumerate() {
+            if FUTURE_WORDS.binary_search(&folded.as_str()).is_ok() || folded.ends_with("'ll") {
+                future = true;
+            }
+            if !free[i] {
+                continue;
+            }
+            if let Some(value) = number_value(folded) {
+                let unit = tokens[i + 1..]
+                    .iter()
+                    .zip(&free[i + 1..])
+                    .take(2)
+                    .find(|((_, w), f)| **f && !is_function_word(w) && number_value(w).is_none())
+                    .map(|((_, w), _)| self.stems.stem(w).to_string());
+                let key = format!("{value} {}", unit.as_deref().unwrap_or(""));
+                let term = self.interner.id(TermKind::Number, &key);
+                terms.push(term);
+                numbers.push(NumberFact {
+                    value,
+                    unit,
+                    term,
+                    text: s.slice(text).to_string(),
+                });
+                continue;
+            }
+            if folded.chars().count() < 2 || is_function_word(folded) {
+                continue;
+            }
+            let stem = self.stems.stem(folded).to_string();
+            terms.push(self.interner.id(TermKind::Word, &stem));
+        }
+        let mut entities = Vec::new();
+        for &m in &covered_entities {
+            let mention = &doc.entities[m];
+            let entity = self.entities.of(d, m);
+            let term = self.interner.id(TermKind::Entity, &entity.to_string());
+            terms.push(term);
+            if matches!(mention.kind, EntityKind::Place | EntityKind::Person) {
+                let before = tokens
+                    .iter()
+                    .rev()
+                    .find(|(s, _)| s.end <= mention.span.start)
+                    .map(|(_, w)| w.clone())
+                    .unwrap_or_default();
+                let after = tokens
+                    .iter()
+                    .find(|(s, _)| s.start >= mention.span.end)
+                    .map(|(_, w)| w.clone())
+                    .unwrap_or_default();
+                entities.push(EntityFact {
+                    entity,
+                    kind: mention.kind,
+                    term,
+                    text: mention.text.clone(),
+                    before,
+                    after,
+                });
+            }
+        }
+        let mut dates = Vec::new();
+        for &t in &covered_times {
+            let time = &doc.times[t];
+            let Some(interval) = time_interval(time) else {
+                continue;
+            };
+            let term = self.interner.id(
+                TermKind::Date,
+                &format!("{}..{}", interval.start, interval.end),
+            );
+            terms.push(term);
+            dates.push(DateFact {
+                term,
+                interval,
+                grain: time.grain,
+                is_range: time.end_value.is_some(),
+                text: time.text.clone(),
+            });
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        Unit {
+            doc: d,
+            span,
+            terms,
+            weight: 0.0,
+            numbers,
+            dates,
+            entities,
+            future,
+        }
+    }
+}
+
+/// Why two units cannot be the same claim.
+#[derive(Clone, Debug)]
+struct Conflict<'a> {
+    kind: ContradictionKind,
+    a_value: &'a str,
+    b_value: &'a str,
+    /// Weight of the conflicting terms, taken out when comparing the rest of the claims.
+    excluded: f32,
+}
+
+fn conflict<'a>(a: &'a Unit, b: &'a Unit, weights: &[f32]) -> Option<Conflict<'a>> {
+    let w = |t: u32| weights[t as usize];
+    for na in &a.numbers {
+        for nb in &b.numbers {
+            let same_unit = match (&na.unit, &nb.unit) {
+                (Some(x), Some(y)) => x == y,
+                (None, None) => a.numbers.len() == 1 && b.numbers.len() == 1,
+                _ => false,
+            };
+            if same_unit
+                && na.value != nb.value
+                && !b.numbers.iter().any(|n| n.term == na.term)
+                && !a.numbers.iter().any(|n| n.term == nb.term)
+            {
+                return Some(Conflict {
+                    kind: ContradictionKind::Number,
+                    a_value: &na.text,
+                    b_value: &nb.text,
+                    excluded: w(na.term) + w(nb.term),
+                });
+            }
+        }
+    }
+    if a.future == b.future {
+        for da in &a.dates {
+            for db in &b.dates {
+                let same_grain = da.grain == db.grain && da.is_range == db.is_range;
+                // The same words resolved against different publication days ("Tuesday" in a
+                // copy printed a day later) are one date written twice, not a disagreement.
+                let same_words = fold_phrase(&da.text) == fold_phrase(&db.text);
+                if same_grain
+                    && !same_words
+                    && !da.interval.overlaps(&db.interval)
+                    && !b.dates.iter().any(|x| x.interval.overlaps(&da.interval))
+                    && !a.dates.iter().any(|x| x.interval.overlaps(&db.interval))
+                {
+                    return Some(Conflict {
+                        kind: ContradictionKind::Date,
+                        a_value: &da.text,
+                        b_value: &db.text,
+                        excluded: w(da.term) + w(db.term),
+                    });
+                }
+            }
+        }
+    }
+    for ea in &a.entities {
+        if b.entities.iter().any(|x| x.entity == ea.entity) {
+            continue;
+        }
+        for eb in &b.entities {
+            if eb.kind != ea.kind || a.entities.iter().any(|x| x.entity == eb.entity) {
+                continue;
+            }
+            let same_role = (!ea.before.is_empty() && ea.before == eb.before)
+                || (ea.kind == EntityKind::Person && !ea.after.is_empty() && ea.after == eb.after);
+            if same_role {
+                return Some(Conflict {
+                    kind: if ea.kind == EntityKind::Place {
+                        ContradictionKind::Place
+                    } else {
+                        ContradictionKind::Person
+                    },
+                    a_value: &ea.text,
+                    b_value: &eb.text,
+                    excluded: w(ea.term) + w(eb.term),
+                });
+            }
+        }
+    }
+    None
+}
+
+fn fold_phrase(text: &str) -> String {
+    words(text)
+        .map(|w| fold(w.text))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether two units name a common story entity.
+fn shares_entity(a: &Unit, b: &Unit, interner: &Interner) -> bool {
+    shares_kind(a, b, interner, TermKind::Entity)
+}
+
+/// Whether two units have a common term of `kind`.
+fn shares_kind(a: &Unit, b: &Unit, interner: &Interner, kind: TermKind) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.terms.len() && j < b.terms.len() {
+        match a.terms[i].cmp(&b.terms[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if interner.kind(a.terms[i]) == kind {
+                    return true;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    false
+}
+
+/// Whether two units share a counted number ("12 people"), other than a one or a two.
+fn shares_count(a: &Unit, b: &Unit) -> bool {
+    a.numbers.iter().any(|na| {
+        na.unit.is_some()
+            && na.value.parse::<f64>().is_ok_and(|v| v > 2.0)
+            && b.numbers.iter().any(|nb| nb.term == na.term)
+    })
+}
+
+/// Extra shared weight for dates that are not equal but one contains the other ("December" and
+/// "December 30"): half of the smaller weight.
+fn compatible_dates(a: &Unit, b: &Unit, weights: &[f32]) -> f32 {
+    let mut extra = 0.0;
+    for da in &a.dates {
+        if b.dates.iter().any(|x| x.term == da.term) {
+            continue;
+        }
+        if let Some(db) = b
+            .dates
+            .iter()
+            .find(|x| x.interval.contains(&da.interval) || da.interval.contains(&x.interval))
+        {
+            extra += 0.5 * weights[da.term as usize].min(weights[db.term as usize]);
+        }
+    }
+    extra
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+    members: Vec<Vec<usize>>,
+}
+
+impl UnionFind {
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+}
+
+/// Builds claim units for every doc, aligns them and returns the claims.
+pub(crate) fn align(
+    config: &CorroborateConfig,
+    docs: &[Doc],
+    entities: &StoryEntities,
+    sources: &Sources,
+) -> Aligned {
+    let mut builder = Builder {
+        docs,
+        entities,
+        stems: StemCache::default(),
+        interner: Interner::default(),
+    };
+    let mut units = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        for sentence in &doc.sentences {
+            for span in split_units(&doc.text, sentence.span, config.max_clause_words) {
+                units.push(builder.unit(d, span));
+            }
+        }
+    }
+    let interner = builder.interner;
+
+    // Inverse document frequency over the story's articles: words every outlet uses for this
+    // story ("Putin", "visit") weigh less than the detail only some carry.
+    let mut df = vec![0u32; interner.len()];
+    let mut last_doc = vec![usize::MAX; interner.len()];
+    for unit in &units {
+        for &t in &unit.terms {
+            if last_doc[t as usize] != unit.doc {
+                last_doc[t as usize] = unit.doc;
+                df[t as usize] += 1;
+            }
+        }
+    }
+    let n = docs.len().max(1) as f32;
+    let weights: Vec<f32> = (0..interner.len())
+        .map(|t| {
+            let idf = 1.0 + (n / df[t].max(1) as f32).ln();
+            let base = match interner.kind(t as u32) {
+                TermKind::Word => 1.0,
+                TermKind::Entity => 1.5,
+                TermKind::Number => 2.0,
+                TermKind::Date => 2.0,
+            };
+            base * idf
+        })
+        .collect();
+    for unit in &mut units {
+        unit.weight = unit.terms.iter().map(|&t| weights[t as usize]).sum();
+    }
+    let eligible: Vec<bool> = units
+        .iter()
+        .map(|u| u.terms.len() >= config.min_unit_terms)
+        .collect();
+
+    // Candidate pairs through an inverted index, accumulating shared weight.
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); interner.len()];
+    for (i, unit) in units.iter().enumerate() {
+        if eligible[i] {
+            for &t in &unit.terms {
+                postings[t as usize].push(i as u32);
+            }
+        }
+    }
+    let published: Vec<Option<chrono::NaiveDate>> = docs
+        .iter()
+        .map(|d| d.published.as_ref().map(|p| p.date))
+        .collect();
+    let mut shared = vec![0.0f32; units.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut edges: Vec<(f32, usize, usize)> = Vec::new();
+    let mut conflicts: Vec<(usize, usize, ContradictionKind, String, String)> = Vec::new();
+    // Per unit, the units it must never share a claim with.
+    let mut conflict_with: Vec<Vec<u32>> = vec![Vec::new(); units.len()];
+    let mut pair_sim: HashMap<(u32, u32), f32> = HashMap::new();
+    for i in 0..units.len() {
+        if !eligible[i] {
+            continue;
+        }
+        for &t in &units[i].terms {
+            for &j in &postings[t as usize] {
+                let j = j as usize;
+                if j <= i {
+                    continue;
+                }
+                if shared[j] == 0.0 {
+                    touched.push(j);
+                }
+                shared[j] += weights[t as usize];
+            }
+        }
+        touched.sort_unstable();
+        for &j in &touched {
+            let (a, b) = (&units[i], &units[j]);
+            let mut common = shared[j];
+            shared[j] = 0.0;
+            let total = a.weight + b.weight;
+            if 2.0 * common / total < 0.1 {
+                continue;
+            }
+            common += compatible_dates(a, b, &weights);
+            let sim = 2.0 * common / total;
+            if a.doc == b.doc {
+                if sim >= config.repeat_similarity {
+                    edges.push((sim, i, j));
+                    pair_sim.insert((i as u32, j as u32), sim);
+                }
+                continue;
+            }
+            if let Some(c) = conflict(a, b, &weights) {
+                let rest = 2.0 * common / (total - c.excluded).max(f32::EPSILON);
+                let needed = match c.kind {
+                    ContradictionKind::Number | ContradictionKind::Date => {
+                        config.contradiction_similarity
+                    }
+                    // Names are often varied on purpose; ask for more of the rest to agree.
+                    _ => config.contradiction_similarity + 0.1,
+                };
+                // A different count of the same thing, done to it in the same words, at the
+                // same named place or body ("15 people had been treated" and "12 people it
+                // treated", both at one hospital) disagrees even when the sentences around
+                // the numbers are worded apart.
+                let anchored = c.kind == ContradictionKind::Number
+                    && shares_entity(a, b, &interner)
+                    && shares_kind(a, b, &interner, TermKind::Word)
+                    && rest >= 0.2;
+                // A disagreement keeps two units apart only where they are about the same
+                // thing; a date in another role of an unrelated sentence does not.
+                if c.kind != ContradictionKind::Date || rest >= 0.3 {
+                    conflict_with[i].push(j as u32);
+                    conflict_with[j].push(i as u32);
+                }
+                if (rest >= needed && common >= 4.0) || anchored {
+                    conflicts.push((i, j, c.kind, c.a_value.to_string(), c.b_value.to_string()));
+                }
+                continue;
+            }
+            let min_weight = a.weight.min(b.weight);
+            let containment = common / min_weight.max(f32::EPSILON);
+            let anchored = a.dates.iter().any(|da| {
+                b.dates.iter().any(|db| {
+                    db.term == da.term
+                        && ((da.is_range && db.is_range && sim >= 0.1)
+                            || (da.grain == Grain::Day
+                                && Some(da.interval.start) != published[a.doc]
+                                && Some(db.interval.start) != published[b.doc]
+                                && sim >= 0.3))
+                })
+            });
+            // The same count of the same thing with a common entity: one fact told twice.
+            let counted = shares_count(a, b) && shares_entity(a, b, &interner) && sim >= 0.2;
+            if sim >= config.align_similarity
+                || (containment >= 0.8 && min_weight >= 6.0 && sim >= 0.3)
+                || anchored
+                || counted
+            {
+                edges.push((sim, i, j));
+                pair_sim.insert((i as u32, j as u32), sim);
+            }
+        }
+        touched.clear();
+    }
+
+    // Single-linkage clustering, strongest edges first, never joining two different passages of
+    // one article or two units that conflict.
+    edges.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut cluster_of: Vec<usize> = (0..units.len()).collect();
+    let mut docs_of: Vec<Vec<usize>> = units.iter().map(|u| vec![u.doc]).collect();
+    let mut uf = UnionFind {
+        parent: (0..units.len()).collect(),
+        members: (0..units.len()).map(|i| vec![i]).collect(),
+    };
+    for &(_, i, j) in &edges {
+        let (ri, rj) = (uf.find(i), uf.find(j));
+        if ri == rj {
+            continue;
+        }
+        let (a_members, b_members) = (&uf.members[ri], &uf.members[rj]);
+        let conflicting = a_members.iter().any(|&u| {
+            conflict_with[u]
+                .iter()
+                .any(|&v| cluster_of[v as usize] == rj)
+        });
+        // Two passages of one article may share a claim only as a close repetition; most
+        // merges join clusters of different articles and skip the pairwise check.
+        let (a_docs, b_docs) = (&docs_of[ri], &docs_of[rj]);
+        let share_doc = a_docs.iter().any(|d| b_docs.binary_search(d).is_ok());
+        let ok = !conflicting
+            && (!share_doc
+                || a_members.iter().all(|&u| {
+                    b_members.iter().all(|&v| {
+                        units[u].doc != units[v].doc
+                            || pair_sim
+                                .get(&(u.min(v) as u32, u.max(v) as u32))
+                                .is_some_and(|&sim| sim >= config.repeat_similarity)
+                    })
+                }));
+        if !ok {
+            continue;
+        }
+        let (root, child) = if ri < rj { (ri, rj) } else { (rj, ri) };
+        uf.parent[child] = root;
+        let moved = std::mem::take(&mut uf.members[child]);
+        for &m in &moved {
+            cluster_of[m] = root;
+        }
+        let moved_docs = std::mem::take(&mut docs_of[child]);
+        docs_of[root].extend(moved_docs);
+        docs_of[root].sort_unstable();
+        docs_of[root].dedup();
+        uf.members[root].extend(moved);
+    }
+
+    // Claims in story order: by the first unit (article order, then position) of each cluster.
+    let mut roots: Vec<usize> = Vec::new();
+    let mut claim_of = vec![None; units.len()];
+    for (i, &ok) in eligible.iter().enumerate() {
+        if ok && uf.find(i) == i {
+            roots.push(i);
+        }
+    }
+    roots.sort_by_key(|&r| uf.members[r].iter().copied().min());
+    let mut claims = Vec::with_capacity(roots.len());
+    for (c, &root) in roots.iter().enumerate() {
+        let mut members = uf.members[root].clone();
+        members.sort_by_key(|&u| (units[u].doc, units[u].span.start));
+        for &u in &members {
+            claim_of[u] = Some(c);
+        }
+        let doc_indexes: Vec<usize> = {
+            let mut v: Vec<usize> = members.iter().map(|&u| units[u].doc).collect();
+            v.dedup();
+            v
+        };
+        // Representative: the earliest-published original that carries the claim.
+        let representative = *members
+            .iter()
+            .min_by_key(|&&u| {
+                let d = units[u].doc;
+                (
+                    sources.is_copy(d),
+                    published[d].is_none(),
+                    published[d],
+                    d,
+                    units[u].span.start,
+                )
+            })
+            .unwrap_or(&members[0]);
+        let independent = sources.count(doc_indexes.iter().copied());
+        claims.push(Claim {
+            text: normalize_whitespace(
+                units[representative]
+                    .span
+                    .slice(&docs[units[representative].doc].text),
+            ),
+            spans: members
+                .iter()
+                .map(|&u| ClaimSpan {
+                    article: docs[units[u].doc].article.id.clone(),
+                    span: units[u].span,
+                    text: units[u].span.slice(&docs[units[u].doc].text).to_string(),
+                })
+                .collect(),
+            articles: doc_indexes
+                .iter()
+                .map(|&d| docs[d].article.id.clone())
+                .collect(),
+            independent_sources: independent,
+            status: if independent >= config.min_independent_sources {
+                ClaimStatus::Corroborated
+            } else {
+                ClaimStatus::SingleSource
+            },
+            contradictions: Vec::new(),
+        });
+    }
+
+    let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for (i, j, kind, a_value, b_value) in conflicts {
+        let (Some(ci), Some(cj)) = (claim_of[i], claim_of[j]) else {
+            continue;
+        };
+        if ci == cj || !seen.insert((ci.min(cj), ci.max(cj))) {
+            continue;
+        }
+        let span_of = |u: usize, span: Span| ClaimSpan {
+            article: docs[units[u].doc].article.id.clone(),
+            span,
+            text: span.slice(&docs[units[u].doc].text).to_string(),
+        };
+        let (a_unit, b_unit) = (span_of(i, units[i].span), span_of(j, units[j].span));
+        claims[ci].contradictions.push(Contradiction {
+            other: cj,
+            kind,
+            this_value: a_value.clone(),
+            other_value: b_value.clone(),
+            this_span: a_unit.clone(),
+            other_span: b_unit.clone(),
+        });
+        claims[cj].contradictions.push(Contradiction {
+            other: ci,
+            kind,
+            this_value: b_value,
+            other_value: a_value,
+            this_span: b_unit,
+            other_span: a_unit,
+        });
+    }
+    for claim in &mut claims {
+        claim.contradictions.sort_by_key(|x| x.other);
+        if !claim.contradictions.is_empty() {
+            claim.status = ClaimStatus::Contradicted;
+        }
+    }
+    Aligned {
+        units,
+        claim_of,
+        claims,
+        weights,
+    }
+}

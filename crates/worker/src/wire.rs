@@ -1,0 +1,174 @@
+//! What travels between publisher, workers and followers (JSON on the wire), and the
+//! order-independent half of the pipeline ([`Preparer`]: extract and analyze).
+use crate::sequencer::Ledger;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use storyfold::analyze::Analyzer;
+use storyfold::extract::Extractor;
+use storyfold::PipelineConfig;
+use storyfold_model::{
+    ArticleId, Brief, CopyLink, Corroboration, Doc, GroupingReason, RawArticle, Story, StoryId,
+};
+use storyfold_store::{Batch, StoredStory};
+
+/// One article after the order-independent work: analysed, or why it could not be.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Prepared {
+    /// Extracted and analysed (under the id the source gave; the sequencer may rename it).
+    Doc(Box<Doc>),
+    /// Extraction failed.
+    Failed {
+        /// The input, as `RawArticle::source` named it.
+        input: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Prepared {
+    /// The doc, when there is one.
+    pub fn doc(&self) -> Option<&Doc> {
+        match self {
+            Self::Doc(doc) => Some(doc),
+            Self::Failed { .. } => None,
+        }
+    }
+}
+
+/// Extract and analyze: the expensive, order-independent half, run by every worker in parallel.
+pub struct Preparer {
+    extractor: Extractor,
+    analyzer: Analyzer,
+}
+
+impl Preparer {
+    /// Builds the extractor and analyzer.
+    ///
+    /// # Errors
+    /// When their configuration is invalid.
+    pub fn new(config: &PipelineConfig) -> Result<Self> {
+        Ok(Self {
+            extractor: config.extract.build().map_err(|e| Error::Stage {
+                stage: "extract",
+                message: e.to_string(),
+            })?,
+            analyzer: config.analyze.build().map_err(|e| Error::Stage {
+                stage: "analyze",
+                message: e.to_string(),
+            })?,
+        })
+    }
+
+    /// Extracts and analyzes one article.
+    pub fn prepare(&self, raw: &RawArticle) -> Prepared {
+        match self.extractor.extract(raw) {
+            Ok(article) => Prepared::Doc(Box::new(self.analyzer.analyze(article))),
+            Err(error) => Prepared::Failed {
+                input: raw.source.clone(),
+                reason: error.to_string(),
+            },
+        }
+    }
+
+    /// Decodes a published article (JSON `RawArticle`) and prepares it.
+    pub fn prepare_bytes(&self, payload: &[u8], what: &str) -> Prepared {
+        match serde_json::from_slice::<RawArticle>(payload) {
+            Ok(raw) => self.prepare(&raw),
+            Err(error) => Prepared::Failed {
+                input: what.to_string(),
+                reason: format!("not a storyfold article: {error}"),
+            },
+        }
+    }
+}
+
+/// The sequencer's whole state: its ledger and the two order-dependent stage indexes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Decisions so far.
+    pub ledger: Ledger,
+    /// `Deduper::state()`.
+    pub dedup: serde_json::Value,
+    /// `Clusterer::state()`.
+    pub cluster: serde_json::Value,
+}
+
+/// One message on `stories.>`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Update {
+    /// A story as of `applied_seq`.
+    Story(Box<StoryMessage>),
+    /// Articles new since the previous commit, sent before the story updates that refer to
+    /// them (split over several messages when large).
+    Docs {
+        /// Articles applied up to this stream sequence.
+        applied_seq: u64,
+        /// The docs.
+        docs: Vec<Doc>,
+    },
+    /// Inputs that could not be extracted.
+    Failures {
+        /// Articles applied up to this stream sequence.
+        applied_seq: u64,
+        /// (input, reason).
+        failures: Vec<(String, String)>,
+    },
+}
+
+/// A story's full state after the articles up to `applied_seq` were applied. A follower applies
+/// it as one store transaction; the docs it refers to came in an earlier [`Update::Docs`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoryMessage {
+    /// Articles applied up to this article-stream sequence.
+    pub applied_seq: u64,
+    /// The story record.
+    pub story: Story,
+    /// Its cross-check.
+    pub corroboration: Corroboration,
+    /// Its brief.
+    pub brief: Brief,
+    /// Docs carried with the update (the sequencer sends docs in [`Update::Docs`] first and
+    /// leaves this empty).
+    #[serde(default)]
+    pub docs: Vec<Doc>,
+    /// Copy links of its members that are new or changed.
+    pub links: Vec<CopyLink>,
+    /// Every member: (article, this story, why).
+    pub members: Vec<(ArticleId, StoryId, GroupingReason)>,
+    /// Every alias: (absorbed story, this story).
+    pub merges: Vec<(StoryId, StoryId)>,
+}
+
+impl Update {
+    /// The store batch that applies this update.
+    pub fn into_batch(self) -> Batch {
+        match self {
+            Self::Story(message) => {
+                let message = *message;
+                Batch {
+                    docs: message.docs,
+                    links: message.links,
+                    members: message.members,
+                    merges: message.merges,
+                    stories: vec![StoredStory {
+                        story: message.story,
+                        corroboration: message.corroboration,
+                        brief: message.brief,
+                    }],
+                    states: Vec::new(),
+                    failures: Vec::new(),
+                }
+            }
+            Self::Docs { docs, .. } => Batch {
+                docs,
+                ..Batch::default()
+            },
+            Self::Failures { failures, .. } => Batch {
+                failures,
+                ..Batch::default()
+            },
+        }
+    }
+}
