@@ -30,7 +30,7 @@
 //! # Measured
 //!
 //! TempEval-3 scores (`storyfold eval time`) and throughput (`cargo bench -p storyfold-analyze`)
-//! are in `docs/results/analyze.md`.
+//! are in `docs/RESULTS.md`.
 //!
 //! ```
 //! use storyfold_analyze::AnalyzeConfig;

@@ -73,7 +73,7 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Brief settings. Defaults follow issue 7 (5 to 10 sentences) and were checked on the
-/// project's examples (see docs/results/corroborate.md).
+/// project's examples (see docs/RESULTS.md).
 #[derive(Clone, Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BriefConfig {

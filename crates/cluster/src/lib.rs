@@ -67,7 +67,7 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Clustering settings. Every default was chosen on development data only (the even-numbered
-/// GoogleNews-TS clusters and half of the SemEval pairs; see `docs/results/cluster.md`).
+/// GoogleNews-TS clusters and half of the SemEval pairs; see `docs/RESULTS.md`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct ClusterConfig {

@@ -77,7 +77,7 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Corroboration settings. Defaults were tuned on the crate's fixtures and the project's
-/// examples (see docs/results/corroborate.md).
+/// examples (see docs/RESULTS.md).
 #[derive(Clone, Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CorroborateConfig {

@@ -71,7 +71,7 @@ pub enum Error {
 /// Result of dedup.
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Dedup settings. Defaults are the values measured in `docs/results/dedup.md`.
+/// Dedup settings. Defaults are the values measured in `docs/RESULTS.md`.
 #[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DedupConfig {

@@ -3,7 +3,7 @@
 //!
 //! - HTML: the charset is decided from the BOM, then `<meta charset>`/http-equiv, else detected;
 //!   the main text comes from `rs-trafilatura` (the best crate measured on the article-extraction
-//!   benchmark here, see `docs/results/extract.md`), and metadata (title, byline, outlet,
+//!   benchmark here, see `docs/RESULTS.md`), and metadata (title, byline, outlet,
 //!   publication date with the field it came from, canonical URL, language) from one pass of our
 //!   own tag scanner over JSON-LD, OpenGraph, meta tags, `<time>` and byline markup.
 //! - Plain text: lines are paragraphs; the headline, boilerplate lines (share prompts, "Read
