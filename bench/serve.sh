@@ -4,6 +4,8 @@
 # Builds the release binary, ingests examples/ plus a synthetic corpus (bench/serve_corpus.py) into
 # a temp store, starts the server on a free loopback port, runs wrk per route, prints a table.
 # Usage: bench/serve.sh [ARTICLES] [SECONDS] [CONNECTIONS]     (default 10000 10 64)
+# wrk sends `Accept-Encoding: gzip` like a browser does, so it gets the precompressed bodies
+# (set SERVE_ACCEPT_ENCODING=identity to measure the uncompressed ones).
 # Target: >= 5,000 requests/s with p99 < 50 ms per route.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +13,7 @@ N=${1:-10000}
 SECS=${2:-10}
 CONNS=${3:-64}
 THREADS=${WRK_THREADS:-2}
+ACCEPT=${SERVE_ACCEPT_ENCODING:-gzip}
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl not found: apt-get install -y curl" >&2; exit 1; }
 cd "$ROOT"
@@ -50,14 +53,18 @@ median, largest = stories[len(stories) // 2], stories[-1]
 print(median["id"], median["articles"], largest["id"], largest["articles"])
 ' "$BASE")
 
-echo "store: $ARTICLES articles, $STORIES stories (ingested in ${ingest_secs} s); $(nproc) cores; wrk -t$THREADS -c$CONNS -d${SECS}s; $(date -u +%F)"
-echo "median story $MEDIAN ($MEDIAN_N articles, $(curl -fs "$BASE/stories/$MEDIAN" | wc -c) bytes of page); largest $LARGEST ($LARGEST_N articles, $(curl -fs "$BASE/stories/$LARGEST" | wc -c) bytes)"
+size() { # bytes on the wire for a path: plain, and with the benchmark's Accept-Encoding
+  echo "$(curl -fs "$BASE$1" | wc -c) plain / $(curl -fs -H "Accept-Encoding: $ACCEPT" "$BASE$1" | wc -c) $ACCEPT"
+}
+echo "store: $ARTICLES articles, $STORIES stories (ingested in ${ingest_secs} s); $(nproc) cores; wrk -t$THREADS -c$CONNS -d${SECS}s -H 'Accept-Encoding: $ACCEPT'; $(date -u +%F)"
+echo "median story $MEDIAN ($MEDIAN_N articles): page $(size "/stories/$MEDIAN") bytes, API $(size "/api/stories/$MEDIAN")"
+echo "largest story $LARGEST ($LARGEST_N articles): page $(size "/stories/$LARGEST") bytes, API $(size "/api/stories/$LARGEST")"
 printf '%-32s %12s %10s %10s %8s\n' route "requests/s" p50 p99 errors
 status=0
-for path in "/" "/?q=harbour" "/stories/$MEDIAN" "/api/stories" "/api/stories/$MEDIAN" "/api/articles/e0-0" "/api/health" "/stories/$LARGEST" "/api/stories/$LARGEST"; do
+for path in "/" "/?q=harbour" "/stories/$MEDIAN" "/api/stories" "/api/stories/$MEDIAN" "/api/articles/e0-0" "/articles/e0-0" "/api/health" "/stories/$LARGEST" "/api/stories/$LARGEST"; do
   # Warm the response cache once, as a reader would.
   curl -fs -o /dev/null "$BASE$path"
-  out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "$BASE$path")
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -H "Accept-Encoding: $ACCEPT" "$BASE$path")
   python3 - "$path" "$out" <<'EOF' || status=1
 import re, sys
 path, out = sys.argv[1], sys.argv[2]

@@ -144,20 +144,25 @@ const ORG_WORDS: &[&str] = &[
     "administration",
     "agency",
     "airlines",
+    "airways",
     "alliance",
     "army",
     "assembly",
     "association",
+    "authority",
     "bank",
     "board",
+    "bulletin",
     "bureau",
     "cabinet",
     "center",
     "centre",
+    "chronicle",
     "church",
     "club",
     "co",
     "coalition",
+    "coastguard",
     "college",
     "commission",
     "committee",
@@ -166,20 +171,27 @@ const ORG_WORDS: &[&str] = &[
     "corp",
     "corporation",
     "council",
+    "courier",
     "court",
     "department",
     "federation",
+    "ferries",
     "force",
     "forces",
     "foundation",
     "front",
     "fund",
+    "gazette",
     "group",
     "guard",
+    "herald",
     "holdings",
+    "hospital",
     "inc",
     "institute",
+    "journal",
     "league",
+    "ledger",
     "ltd",
     "media",
     "ministry",
@@ -187,6 +199,7 @@ const ORG_WORDS: &[&str] = &[
     "navy",
     "network",
     "news",
+    "observer",
     "office",
     "organisation",
     "organization",
@@ -195,12 +208,17 @@ const ORG_WORDS: &[&str] = &[
     "police",
     "post",
     "press",
+    "railways",
+    "school",
     "senate",
     "service",
     "services",
     "society",
     "times",
+    "transit",
     "tribunal",
+    "tribune",
+    "trust",
     "union",
     "university",
 ];
@@ -644,12 +662,15 @@ fn classify(
     let cue_before = first > 0
         && (contains(PERSON_CUES, &tokens[first - 1].lower)
             || matches!(tokens[first - 1].lower.as_str(), "said" | "says" | "told")
+            // "stated Jane Doe": a full name right after a speech verb.
+            || (end - first >= 2 && contains(SPEECH_VERBS, &tokens[first - 1].lower))
             || (first > 1
                 && tokens[first - 2].lower == "according"
                 && tokens[first - 1].lower == "to"));
     let cue_after = tokens.get(end).is_some_and(|t| {
         contains(SPEECH_VERBS, &t.lower)
             || (t.lower == "," && tokens.get(end + 1).is_some_and(|u| u.lower == "who"))
+            || (t.lower == "," && end - first >= 2 && role_follows(tokens, end + 1))
     });
     let kind = if (cue_before || cue_after) && end - first <= 4 {
         Some(EntityKind::Person)
@@ -664,6 +685,17 @@ fn classify(
         kind,
         canonical: join_words(text, tokens, first, end),
     });
+}
+
+/// An appositive role starts at token `k`: "secretary of ...", "a spokesman for ...".
+fn role_follows(tokens: &[Token], k: usize) -> bool {
+    let k = match tokens.get(k).map(|t| t.lower.as_str()) {
+        Some("a" | "an" | "the") => k + 1,
+        _ => k,
+    };
+    tokens
+        .get(k)
+        .is_some_and(|t| contains(PERSON_CUES, &t.lower) || contains(TITLES, &t.lower))
 }
 
 fn is_all_caps(text: &str, token: &Token) -> bool {
@@ -800,6 +832,33 @@ mod tests {
                 .any(|(t, k, c)| t == text && *k == kind && c == canonical),
             "missing {text:?} {kind:?} {canonical:?} in {list:?}"
         );
+    }
+
+    #[test]
+    fn names_ending_in_an_organisation_word_are_one_organisation() {
+        let list = entities(
+            "Nine people were taken to Brackwater General Hospital on Friday. The Brackwater \
+             Port Authority said the Tessel Coastguard and the Brackwater Gazette were told.",
+        );
+        for name in [
+            "Brackwater General Hospital",
+            "Brackwater Port Authority",
+            "Tessel Coastguard",
+            "Brackwater Gazette",
+        ] {
+            has(&list, name, EntityKind::Org, name);
+        }
+        assert!(!list.iter().any(|(t, _, _)| t == "Hospital"), "{list:?}");
+    }
+
+    #[test]
+    fn an_appositive_role_or_a_speech_verb_marks_a_person() {
+        let list = entities(
+            "Olaf Brandt, secretary of the dockers' union, spoke first. \
+             \"Calm down,\" stated Mira Toll.",
+        );
+        has(&list, "Olaf Brandt", EntityKind::Person, "Olaf Brandt");
+        has(&list, "Mira Toll", EntityKind::Person, "Mira Toll");
     }
 
     #[test]

@@ -455,6 +455,25 @@ mod tests {
     }
 
     #[test]
+    fn a_pronoun_speaks_for_the_nearest_person_in_its_paragraph_only() {
+        let text = "Harbour pilot Jana Merrick praised the crews.\n\n\
+                    Olaf Brandt, secretary of the Dockers' Union, blamed the dredging. \
+                    \u{2018}Nobody listened,\u{2019} he said.\n\n\
+                    \u{201c}It was close,\u{201d} she said.";
+        let quotes = analyzer().quotes(text);
+        let speakers: Vec<_> = quotes.iter().map(|q| q.speaker.as_deref()).collect();
+        assert_eq!(speakers, vec![Some("Olaf Brandt"), None]);
+    }
+
+    #[test]
+    fn the_listener_after_told_is_not_the_speaker() {
+        let text = "Capt Ruud Amsel, who has run the port since 2015, told the Herald the \
+                    storm came \u{2018}far too quickly\u{2019}.";
+        let quotes = analyzer().quotes(text);
+        assert_eq!(quotes[0].speaker.as_deref(), Some("Ruud Amsel"));
+    }
+
+    #[test]
     fn organisations_speak_in_statements() {
         let text = "\u{2018}Trade will grow\u{2019}, the Kremlin said in a statement.";
         let quotes = analyzer().quotes(text);

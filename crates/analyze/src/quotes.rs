@@ -110,12 +110,19 @@ impl Context<'_> {
         self.entities.iter().find(|e| e.span.start == start)
     }
 
-    /// The last person mentioned before byte `before`.
+    /// The last person mentioned before byte `before` in the same paragraph: a pronoun does
+    /// not carry a speaker across a paragraph break.
     fn last_person_before(&self, before: usize) -> Option<&EntityMention> {
         self.entities
             .iter()
             .rev()
             .find(|e| e.span.end <= before && e.kind == EntityKind::Person)
+            .filter(|e| {
+                !self
+                    .text
+                    .get(e.span.end..before)
+                    .is_some_and(|between| between.contains("\n\n"))
+            })
     }
 }
 
@@ -181,7 +188,13 @@ fn attribute(context: &Context<'_>, span: &Span, inside: &dyn Fn(usize) -> bool)
         let found = if according {
             after_verb(context, v + 2, inside)
         } else {
-            before_verb(context, v, lo, span, inside).or_else(|| after_verb(context, v + 1, inside))
+            let found = before_verb(context, v, lo, span, inside);
+            // "X told the Observer ...": the name after "told" is the listener.
+            if matches!(t.lower.as_str(), "told" | "tells" | "tell") {
+                found
+            } else {
+                found.or_else(|| after_verb(context, v + 1, inside))
+            }
         };
         if let Some(name) = found {
             best = Some((distance, name));
@@ -209,6 +222,20 @@ fn before_verb(
             return Some(e.canonical.clone());
         }
         let w = tokens[k - 1].lower.as_str();
+        if w == "," {
+            // "Valdoss, who has been harbour master since 2019, told": step over the clause.
+            let clause = (lo.max(k.saturating_sub(20))..k.saturating_sub(1))
+                .rev()
+                .find(|&m| {
+                    m > lo
+                        && matches!(tokens[m].lower.as_str(), "who" | "which")
+                        && tokens[m - 1].lower == ","
+                });
+            if let Some(m) = clause {
+                k = m - 1;
+                continue;
+            }
+        }
         if matches!(w, "he" | "she") {
             return context
                 .last_person_before(span.start.min(tokens[k - 1].start))

@@ -293,6 +293,42 @@ const PAST_WORDS: &[&str] = &[
     "struck", "thought", "told", "took", "was", "went", "were", "won", "wrote",
 ];
 
+/// Verbs of intention that make a following "to" point forward ("hope to", "plans to").
+const INTENT_WORDS: &[&str] = &[
+    "aim",
+    "aimed",
+    "aiming",
+    "aims",
+    "expect",
+    "expected",
+    "expects",
+    "hope",
+    "hoped",
+    "hopes",
+    "hoping",
+    "intend",
+    "intended",
+    "intends",
+    "plan",
+    "planned",
+    "planning",
+    "plans",
+    "promise",
+    "promised",
+    "promises",
+    "scheduled",
+    "seek",
+    "seeks",
+    "want",
+    "wanted",
+    "wants",
+];
+
+/// Words after which an -ed form is an adjective ("a chartered ship").
+const DETERMINERS: &[&str] = &[
+    "a", "an", "her", "his", "its", "our", "the", "their", "this", "those", "your",
+];
+
 /// Words ending in -ed that are not past tenses.
 const NOT_PAST: &[&str] = &[
     "bed", "bred", "embed", "feed", "hundred", "indeed", "need", "proceed", "red", "seed", "shed",
@@ -1156,20 +1192,46 @@ impl<'a> Tagger<'a> {
             // Part of another time expression; says nothing about the verb.
             return None;
         }
-        if w == "to" && matches!(self.word(k.wrapping_sub(1)), "set" | "due" | "going" | "is") {
-            return Some(Direction::Future);
-        }
-        if FUTURE_WORDS.binary_search(&w).is_ok() {
-            return Some(Direction::Future);
+        if w == "to" {
+            let verb = self.word(k.wrapping_sub(1));
+            if matches!(verb, "set" | "due" | "going" | "is") {
+                return Some(Direction::Future);
+            }
+            if INTENT_WORDS.binary_search(&verb).is_ok() {
+                // "hope to", "plans to": an intention points forward; "hoped to", "was expected
+                // to" is a plan seen from the past, which may already have happened.
+                let in_the_past = verb.ends_with("ed")
+                    && !matches!(self.word(k.wrapping_sub(2)), "is" | "are" | "be" | "being");
+                return Some(if in_the_past {
+                    Direction::Unknown
+                } else {
+                    Direction::Future
+                });
+            }
         }
         if matches!(w, "was" | "were" | "had")
             && FUTURE_WORDS.binary_search(&self.word(k + 1)).is_ok()
         {
-            // "were planning to", "was expected to": the plan points forward.
-            return None;
+            // "were planning to", "was expected to": the plan points forward from a past
+            // moment, so the date may lie on either side of the reference.
+            return Some(Direction::Unknown);
+        }
+        if FUTURE_WORDS.binary_search(&w).is_ok() {
+            if k > 0 && matches!(self.word(k - 1), "was" | "were" | "been") {
+                return Some(Direction::Unknown);
+            }
+            return Some(Direction::Future);
         }
         let participle = PAST_WORDS.binary_search(&w).is_ok()
             || (w.len() > 4 && w.ends_with("ed") && NOT_PAST.binary_search(&w).is_err());
+        if participle
+            && k > 0
+            && DETERMINERS.binary_search(&self.word(k - 1)).is_ok()
+            && w.ends_with("ed")
+        {
+            // "a chartered ship", "the planned refit": an adjective, not a verb.
+            return None;
+        }
         if participle {
             // A passive or perfect after "will be" / "is" says nothing by itself: "will be held".
             if k > 0 && matches!(self.word(k - 1), "be" | "is" | "are" | "being" | "been") {
@@ -1597,7 +1659,17 @@ pub fn resolve(
                 Direction::Unknown => Direction::Future,
                 d => d,
             };
-            let start = resolve(a, reference, direction, context_year);
+            let mut start = resolve(a, reference, direction, context_year);
+            // A weekday range that holds the reference day is the one under way: "crossings are
+            // suspended from Tuesday to Thursday" on a Wednesday started yesterday.
+            if let (Sem::Weekday(x, 0), Sem::Weekday(y, 0), Some(r)) =
+                (a.as_ref(), b.as_ref(), reference)
+            {
+                let since_start = (weekday_index(r) as i64 - *x as i64).rem_euclid(7);
+                if since_start <= (*y as i64 - *x as i64).rem_euclid(7) {
+                    start.value = ymd(r - Duration::days(since_start));
+                }
+            }
             let year = explicit_year(b).or(explicit_year(a)).or(context_year);
             let mut stop = resolve(b, reference, direction, year);
             // Weekday ranges run forward from the start: "Monday to Wednesday".
@@ -1691,7 +1763,13 @@ mod tests {
         for table in [MONTHS, WEEKDAYS, NUMBERS] {
             assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
         }
-        for list in [FUTURE_WORDS, PAST_WORDS, NOT_PAST] {
+        for list in [
+            FUTURE_WORDS,
+            PAST_WORDS,
+            NOT_PAST,
+            INTENT_WORDS,
+            DETERMINERS,
+        ] {
             assert!(list.windows(2).all(|w| w[0] <= w[1]), "{list:?}");
         }
     }
@@ -1925,5 +2003,93 @@ mod tests {
             ]
         );
         assert!(values("He scored 9 points at 12:30 in the match.", "2031-11-03").is_empty());
+    }
+
+    #[test]
+    fn an_intention_points_forward_and_a_possessive_weekday_is_a_weekday() {
+        // 2026-11-13 is a Friday.
+        assert_eq!(
+            values(
+                "Divers hope to raise the barge on Wednesday's tide.",
+                "2026-11-13"
+            ),
+            vec![pair("Wednesday", "2026-11-18")]
+        );
+        assert_eq!(
+            values(
+                "Engineers plan to reopen the bridge on Monday.",
+                "2026-11-17"
+            ),
+            vec![pair("Monday", "2026-11-23")]
+        );
+    }
+
+    #[test]
+    fn an_adjective_in_ed_is_not_a_past_tense() {
+        // 2026-11-19 is a Thursday: "plans to ... on Friday with a hired train" is tomorrow.
+        assert_eq!(
+            values(
+                "The rail firm plans to resume service on Friday with a hired train.",
+                "2026-11-19"
+            ),
+            vec![pair("Friday", "2026-11-20")]
+        );
+    }
+
+    #[test]
+    fn a_weekday_range_that_holds_the_reference_day_is_under_way() {
+        let range = |text: &str, reference: &str| tag(text, reference)[0].clone();
+        let expected = (
+            "Tuesday to Thursday".to_string(),
+            "2026-11-17".to_string(),
+            Some("2026-11-19".to_string()),
+        );
+        let text = "The firm said it would close the depot from Tuesday to Thursday.";
+        // Monday, Tuesday and Thursday of the same week.
+        assert_eq!(range(text, "2026-11-16"), expected);
+        assert_eq!(range(text, "2026-11-17"), expected);
+        assert_eq!(
+            range(
+                "After halting its trains from Tuesday to Thursday, the firm plans to reopen.",
+                "2026-11-19"
+            ),
+            expected
+        );
+    }
+
+    #[test]
+    fn a_plan_told_in_the_past_may_lie_either_side() {
+        let text = "A nurse said all of them were expected to go home by Tuesday afternoon.";
+        assert_eq!(
+            values(text, "2026-11-17"),
+            vec![pair("Tuesday afternoon", "2026-11-17TAF")]
+        );
+        assert_eq!(
+            values(text, "2026-11-18"),
+            vec![pair("Tuesday afternoon", "2026-11-17TAF")]
+        );
+    }
+
+    #[test]
+    fn a_month_ahead_in_a_forward_looking_sentence_is_the_coming_one() {
+        for text in [
+            "The plant is due for an overhaul in late December.",
+            "The ship was due to go into dry dock for a refit in late December.",
+        ] {
+            assert_eq!(
+                values(text, "2026-11-05"),
+                vec![pair("late December", "2026-12")]
+            );
+        }
+        assert_eq!(
+            values(
+                "Towards the end of 2022, on December 30, they met.",
+                "2023-03-17"
+            ),
+            vec![
+                pair("the end of 2022", "2022"),
+                pair("December 30", "2022-12-30")
+            ]
+        );
     }
 }

@@ -1,5 +1,12 @@
 //! Corroboration throughput on synthetic stories of 20 articles (~20 sentences each, with
 //! entities, dates, numbers and quotes), generated from a fixed seed.
+//!
+//! - `stories_of_20_articles`: 40 facts over a vocabulary of a few dozen words, every article
+//!   repeating them (the worst case: nearly every pair of units shares terms and disagrees on a
+//!   number).
+//! - `zipf_stories_of_20_articles`: 60 facts per story worded from a 5,000-word vocabulary drawn
+//!   with Zipf frequencies (s = 1), each with its own numbers; an article tells 20 of them in its
+//!   own order, dropping a word here and there.
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use storyfold_corroborate::CorroborateConfig;
 use storyfold_model::{
@@ -256,5 +263,197 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// A made-up word for rank `r` of the vocabulary (distinct per rank).
+fn vocab_word(r: usize) -> String {
+    const SYLLABLES: &[&str] = &[
+        "ka", "lo", "mi", "ren", "sa", "tor", "vel", "an", "dri", "po", "que", "ste",
+    ];
+    let mut word = String::new();
+    let mut n = r + SYLLABLES.len();
+    while n > 0 {
+        word.push_str(SYLLABLES[n % SYLLABLES.len()]);
+        n /= SYLLABLES.len();
+    }
+    word
+}
+
+/// Draws ranks with Zipf frequencies (s = 1) over `cumulative` (prefix sums of 1/r).
+fn zipf(rng: &mut Rng, cumulative: &[f64]) -> usize {
+    let total = cumulative[cumulative.len() - 1];
+    let x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
+    cumulative
+        .partition_point(|&c| c < x)
+        .min(cumulative.len() - 1)
+}
+
+const ZIPF_FACTS: usize = 60;
+const VOCABULARY: usize = 5000;
+
+fn zipf_fact(rng: &mut Rng, cumulative: &[f64], seed: usize) -> Piece {
+    let person = PEOPLE[rng.below(PEOPLE.len())];
+    let place = PLACES[rng.below(PLACES.len())];
+    let day = 1 + rng.below(28);
+    let mut text = String::new();
+    let mut entities = Vec::new();
+    let mut times = Vec::new();
+    let s = text.len();
+    text.push_str(person);
+    entities.push((s, text.len(), EntityKind::Person, person.to_string()));
+    for _ in 0..5 {
+        text.push(' ');
+        text.push_str(&vocab_word(zipf(rng, cumulative)));
+    }
+    text.push_str(" in ");
+    let s = text.len();
+    text.push_str(place);
+    entities.push((s, text.len(), EntityKind::Place, place.to_string()));
+    text.push(' ');
+    let s = text.len();
+    text.push_str(&format!("on May {day}"));
+    times.push((s, text.len(), format!("2024-05-{day:02}")));
+    text.push(',');
+    for _ in 0..8 {
+        text.push(' ');
+        text.push_str(&vocab_word(zipf(rng, cumulative)));
+    }
+    let number = 3 + (seed * 37 + rng.below(50)) % 5000;
+    text.push_str(&format!(
+        " {number} {}.",
+        vocab_word(zipf(rng, cumulative) % 200)
+    ));
+    Piece {
+        text,
+        entities,
+        times,
+        quote: None,
+    }
+}
+
+fn zipf_article(id: usize, story: usize, rng: &mut Rng, facts: &[Piece]) -> Doc {
+    // The article's facts: a random 20 of the story's, in their own order.
+    let mut order: Vec<usize> = (0..facts.len()).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.below(i + 1));
+    }
+    order.truncate(SENTENCES_PER_ARTICLE);
+    let mut picked: Vec<Piece> = order
+        .iter()
+        .map(|&f| {
+            let piece = &facts[f];
+            let mut text = piece.text.clone();
+            // Drop one plain word after the date now and then (offsets before it hold).
+            if rng.below(3) == 0 {
+                let tail_from = piece.times.last().map(|t| t.1).unwrap_or(0);
+                let tail: Vec<&str> = text[tail_from..].split(' ').collect();
+                if tail.len() > 4 {
+                    let drop = 1 + rng.below(tail.len() - 3);
+                    let kept: Vec<&str> = tail
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != drop)
+                        .map(|(_, w)| *w)
+                        .collect();
+                    text = format!("{}{}", &text[..tail_from], kept.join(" "));
+                }
+            }
+            Piece {
+                text,
+                entities: piece.entities.clone(),
+                times: piece.times.clone(),
+                quote: None,
+            }
+        })
+        .collect();
+    let mut article_rng = Rng(rng.next() | 1);
+    let facts_in_order: Vec<Piece> = std::mem::take(&mut picked);
+    let mut doc = article(id, story, &mut article_rng, &facts_in_order);
+    // `article` draws facts at random; re-lay them out in the picked order instead.
+    let mut text = String::new();
+    doc.sentences.clear();
+    doc.entities.clear();
+    doc.times.clear();
+    for piece in &facts_in_order {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        let base = text.len();
+        text.push_str(&piece.text);
+        doc.sentences.push(Sentence {
+            span: Span::new(base, text.len()),
+            paragraph: doc.sentences.len() / 3,
+        });
+        for (s, e, kind, name) in &piece.entities {
+            doc.entities.push(EntityMention {
+                span: Span::new(base + s, base + e),
+                text: name.clone(),
+                kind: *kind,
+                canonical: name.clone(),
+            });
+        }
+        for (s, e, value) in &piece.times {
+            doc.times.push(TimeExpression {
+                span: Span::new(base + s, base + e),
+                text: text[base + s..base + e].to_string(),
+                value: value.clone(),
+                grain: Grain::Day,
+                end_value: None,
+            });
+        }
+    }
+    doc.article.paragraphs = vec![text.clone()];
+    doc.article.content_hash = ContentHash::of_text(&text);
+    doc.text = text;
+    doc.quotes.clear();
+    doc
+}
+
+fn zipf_stories(count: usize) -> Vec<(Story, Vec<Doc>, Vec<CopyLink>)> {
+    let mut cumulative = Vec::with_capacity(VOCABULARY);
+    let mut sum = 0.0;
+    for r in 1..=VOCABULARY {
+        sum += 1.0 / r as f64;
+        cumulative.push(sum);
+    }
+    let mut rng = Rng(7);
+    (0..count)
+        .map(|s| {
+            let facts: Vec<Piece> = (0..ZIPF_FACTS)
+                .map(|f| zipf_fact(&mut rng, &cumulative, s * ZIPF_FACTS + f))
+                .collect();
+            let docs: Vec<Doc> = (0..ARTICLES)
+                .map(|a| zipf_article(a, s, &mut rng, &facts))
+                .collect();
+            let story = Story {
+                id: StoryId::from(format!("z-{s}")),
+                aliases: vec![],
+                articles: docs.iter().map(|d| d.article.id.clone()).collect(),
+                title: format!("zipf story {s}"),
+                first_seen: None,
+                last_seen: None,
+                reasons: vec![],
+            };
+            (story, docs, vec![])
+        })
+        .collect()
+}
+
+fn bench_zipf(c: &mut Criterion) {
+    let corroborator = CorroborateConfig::default()
+        .build()
+        .expect("default config");
+    let stories = zipf_stories(8);
+    let mut group = c.benchmark_group("corroborate");
+    group.throughput(Throughput::Elements(stories.len() as u64));
+    group.bench_function("zipf_stories_of_20_articles", |b| {
+        b.iter(|| {
+            for (story, docs, links) in &stories {
+                let result = corroborator.corroborate(story, docs, links);
+                assert!(result.claims.iter().any(|c| c.independent_sources >= 2));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_zipf);
 criterion_main!(benches);

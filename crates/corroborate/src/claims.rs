@@ -4,9 +4,9 @@
 use crate::dates::{time_interval, Interval};
 use crate::entities::StoryEntities;
 use crate::sources::Sources;
-use crate::terms::{fold, is_function_word, number_value, Interner, StemCache, TermKind};
+use crate::terms::{fold, Interner, StemCache, TermKind, WordCache};
 use crate::CorroborateConfig;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use storyfold_model::text::{normalize_whitespace, words};
 use storyfold_model::{
     Claim, ClaimSpan, ClaimStatus, Contradiction, ContradictionKind, Doc, EntityKind, Grain, Span,
@@ -17,6 +17,9 @@ use storyfold_model::{
 struct NumberFact {
     value: String,
     unit: Option<String>,
+    /// `value` and `unit` as ids of the story's labels, for cheap comparison.
+    value_id: u32,
+    unit_id: Option<u32>,
     term: u32,
     text: String,
 }
@@ -29,6 +32,8 @@ pub(crate) struct DateFact {
     pub grain: Grain,
     pub is_range: bool,
     pub text: String,
+    /// `text` folded word by word, for comparing wordings.
+    folded: String,
 }
 
 /// A place or person mention and the words around it (its role in the clause).
@@ -64,6 +69,8 @@ pub(crate) struct Aligned {
     pub claims: Vec<Claim>,
     /// Term weights, by term id.
     pub weights: Vec<f32>,
+    /// The story's written words, folded and classified.
+    pub words: WordCache,
 }
 
 const CLAUSE_BREAKS: &[&str] = &["; ", " – ", " — ", ", while ", ", but ", ", and ", ", as "];
@@ -78,6 +85,11 @@ const FUTURE_WORDS: &[&str] = &[
     "set",
     "will",
 ];
+
+/// Whether a folded word marks a future or planned event.
+pub(crate) fn is_future_word(folded: &str) -> bool {
+    FUTURE_WORDS.binary_search(&folded).is_ok() || folded.ends_with("'ll")
+}
 
 /// Splits a sentence into claim units: on line breaks always, and, for sentences longer than
 /// `max_words`, at clause boundaries that leave at least 8 words on each side.
@@ -131,9 +143,21 @@ struct Builder<'a> {
     entities: &'a StoryEntities,
     stems: StemCache,
     interner: Interner,
+    words: WordCache,
+    labels: HashMap<String, u32>,
 }
 
 impl Builder<'_> {
+    /// A dense id for a number's value or unit word.
+    fn label(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.labels.get(text) {
+            return id;
+        }
+        let id = self.labels.len() as u32;
+        self.labels.insert(text.to_string(), id);
+        id
+    }
+
     fn unit(&mut self, d: usize, span: Span) -> Unit {
         let doc = &self.docs[d];
         let text = &doc.text;
@@ -145,56 +169,76 @@ impl Builder<'_> {
         let covered_times: Vec<usize> = (0..doc.times.len())
             .filter(|&t| span.contains(&doc.times[t].span))
             .collect();
-        let tokens: Vec<(Span, String)> = words(span.slice(text))
+        let cache = &mut self.words;
+        let tokens: Vec<(Span, u32)> = words(span.slice(text))
             .map(|w| {
                 (
                     Span::new(span.start + w.start, span.start + w.end),
-                    fold(w.text),
+                    cache.index(w.text),
                 )
             })
             .collect();
+        // A person's or place's words stand for the entity alone ("Xi" = "Xi Jinping"); an
+        // organisation's name also says what the sentence is about ("General Hospital",
+        // "Harbour Authority"), so its words count as words too.
         let inside = |s: &Span| {
-            covered_entities
+            covered_entities.iter().any(|&m| {
+                matches!(doc.entities[m].kind, EntityKind::Person | EntityKind::Place)
+                    && doc.entities[m].span.contains(s)
+            }) || covered_times
                 .iter()
-                .any(|&m| doc.entities[m].span.contains(s))
-                || covered_times.iter().any(|&t| {
-                    doc.times[t].span.contains(s) && time_interval(&doc.times[t]).is_some()
-                })
+                .any(|&t| doc.times[t].span.contains(s) && time_interval(&doc.times[t]).is_some())
         };
         let free: Vec<bool> = tokens.iter().map(|(s, _)| !inside(s)).collect();
         let mut terms = Vec::new();
         let mut numbers = Vec::new();
         let mut future = false;
-        for (i, (s, folded)) in tokens.iter().enumerate() {
-            if FUTURE_WORDS.binary_search(&folded.as_str()).is_ok() || folded.ends_with("'ll") {
-                future = true;
-            }
+        for (i, &(s, w)) in tokens.iter().enumerate() {
+            let info = &self.words.infos[w as usize];
+            let folded = info.folded.as_str();
+            future |= info.future;
             if !free[i] {
                 continue;
             }
-            if let Some(value) = number_value(folded) {
+            if let Some(value) = info.number.clone() {
+                let infos = &self.words.infos;
                 let unit = tokens[i + 1..]
                     .iter()
                     .zip(&free[i + 1..])
                     .take(2)
-                    .find(|((_, w), f)| **f && !is_function_word(w) && number_value(w).is_none())
-                    .map(|((_, w), _)| self.stems.stem(w).to_string());
+                    .find(|((_, x), f)| {
+                        let x = &infos[*x as usize];
+                        **f && !x.function && x.number.is_none()
+                    })
+                    .map(|((_, x), _)| self.stems.stem(&infos[*x as usize].folded).to_string());
                 let key = format!("{value} {}", unit.as_deref().unwrap_or(""));
                 let term = self.interner.id(TermKind::Number, &key);
                 terms.push(term);
+                let value_id = self.label(&value);
+                let unit_id = unit.as_deref().map(|u| self.label(u));
                 numbers.push(NumberFact {
                     value,
                     unit,
+                    value_id,
+                    unit_id,
                     term,
                     text: s.slice(text).to_string(),
                 });
                 continue;
             }
-            if folded.chars().count() < 2 || is_function_word(folded) {
+            if info.short || info.function {
                 continue;
             }
-            let stem = self.stems.stem(folded).to_string();
-            terms.push(self.interner.id(TermKind::Word, &stem));
+            let term = match info.term {
+                Some(term) => term,
+                None => {
+                    let stem = self.stems.stem(folded);
+                    let term = self.interner.id(TermKind::Word, stem);
+                    self.words.infos[w as usize].term = Some(term);
+                    term
+                }
+            };
+            terms.push(term);
         }
         let mut entities = Vec::new();
         for &m in &covered_entities {
@@ -207,12 +251,12 @@ impl Builder<'_> {
                     .iter()
                     .rev()
                     .find(|(s, _)| s.end <= mention.span.start)
-                    .map(|(_, w)| w.clone())
+                    .map(|(_, w)| self.words.infos[*w as usize].folded.clone())
                     .unwrap_or_default();
                 let after = tokens
                     .iter()
                     .find(|(s, _)| s.start >= mention.span.end)
-                    .map(|(_, w)| w.clone())
+                    .map(|(_, w)| self.words.infos[*w as usize].folded.clone())
                     .unwrap_or_default();
                 entities.push(EntityFact {
                     entity,
@@ -241,6 +285,7 @@ impl Builder<'_> {
                 grain: time.grain,
                 is_range: time.end_value.is_some(),
                 text: time.text.clone(),
+                folded: fold_phrase(&time.text),
             });
         }
         terms.sort_unstable();
@@ -272,13 +317,13 @@ fn conflict<'a>(a: &'a Unit, b: &'a Unit, weights: &[f32]) -> Option<Conflict<'a
     let w = |t: u32| weights[t as usize];
     for na in &a.numbers {
         for nb in &b.numbers {
-            let same_unit = match (&na.unit, &nb.unit) {
+            let same_unit = match (na.unit_id, nb.unit_id) {
                 (Some(x), Some(y)) => x == y,
                 (None, None) => a.numbers.len() == 1 && b.numbers.len() == 1,
                 _ => false,
             };
             if same_unit
-                && na.value != nb.value
+                && na.value_id != nb.value_id
                 && !b.numbers.iter().any(|n| n.term == na.term)
                 && !a.numbers.iter().any(|n| n.term == nb.term)
             {
@@ -297,7 +342,7 @@ fn conflict<'a>(a: &'a Unit, b: &'a Unit, weights: &[f32]) -> Option<Conflict<'a
                 let same_grain = da.grain == db.grain && da.is_range == db.is_range;
                 // The same words resolved against different publication days ("Tuesday" in a
                 // copy printed a day later) are one date written twice, not a disagreement.
-                let same_words = fold_phrase(&da.text) == fold_phrase(&db.text);
+                let same_words = da.folded == db.folded;
                 if same_grain
                     && !same_words
                     && !da.interval.overlaps(&db.interval)
@@ -346,30 +391,6 @@ fn fold_phrase(text: &str) -> String {
         .map(|w| fold(w.text))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Whether two units name a common story entity.
-fn shares_entity(a: &Unit, b: &Unit, interner: &Interner) -> bool {
-    shares_kind(a, b, interner, TermKind::Entity)
-}
-
-/// Whether two units have a common term of `kind`.
-fn shares_kind(a: &Unit, b: &Unit, interner: &Interner, kind: TermKind) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while i < a.terms.len() && j < b.terms.len() {
-        match a.terms[i].cmp(&b.terms[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                if interner.kind(a.terms[i]) == kind {
-                    return true;
-                }
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    false
 }
 
 /// Whether two units share a counted number ("12 people"), other than a one or a two.
@@ -427,6 +448,8 @@ pub(crate) fn align(
         entities,
         stems: StemCache::default(),
         interner: Interner::default(),
+        words: WordCache::default(),
+        labels: HashMap::new(),
     };
     let mut units = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
@@ -437,6 +460,7 @@ pub(crate) fn align(
         }
     }
     let interner = builder.interner;
+    let builder_words = builder.words;
 
     // Inverse document frequency over the story's articles: words every outlet uses for this
     // story ("Putin", "visit") weigh less than the detail only some carry.
@@ -485,9 +509,17 @@ pub(crate) fn align(
         .map(|d| d.published.as_ref().map(|p| p.date))
         .collect();
     let mut shared = vec![0.0f32; units.len()];
+    // Per candidate, a bit per term kind the pair has in common.
+    let mut shared_kinds = vec![0u8; units.len()];
+    let kind_bit: Vec<u8> = (0..interner.len())
+        .map(|t| 1u8 << (interner.kind(t as u32) as u8))
+        .collect();
+    let entity_bit = 1u8 << (TermKind::Entity as u8);
+    let word_bit = 1u8 << (TermKind::Word as u8);
     let mut touched: Vec<usize> = Vec::new();
+    let mut next_in_postings = vec![0usize; interner.len()];
     let mut edges: Vec<(f32, usize, usize)> = Vec::new();
-    let mut conflicts: Vec<(usize, usize, ContradictionKind, String, String)> = Vec::new();
+    let mut conflicts: Vec<(usize, usize, ContradictionKind, &str, &str)> = Vec::new();
     // Per unit, the units it must never share a claim with.
     let mut conflict_with: Vec<Vec<u32>> = vec![Vec::new(); units.len()];
     let mut pair_sim: HashMap<(u32, u32), f32> = HashMap::new();
@@ -496,22 +528,31 @@ pub(crate) fn align(
             continue;
         }
         for &t in &units[i].terms {
-            for &j in &postings[t as usize] {
+            // Postings are in unit order and hold `i` once: the later units start right after.
+            let at = next_in_postings[t as usize];
+            next_in_postings[t as usize] += 1;
+            for &j in &postings[t as usize][at + 1..] {
                 let j = j as usize;
-                if j <= i {
-                    continue;
-                }
                 if shared[j] == 0.0 {
                     touched.push(j);
                 }
                 shared[j] += weights[t as usize];
+                shared_kinds[j] |= kind_bit[t as usize];
             }
         }
-        touched.sort_unstable();
+        // Candidates in unit order: sorted, or read off in order when most units were touched.
+        if touched.len() * 8 > units.len() {
+            touched.clear();
+            touched.extend((i + 1..units.len()).filter(|&j| shared[j] != 0.0));
+        } else {
+            touched.sort_unstable();
+        }
         for &j in &touched {
             let (a, b) = (&units[i], &units[j]);
             let mut common = shared[j];
             shared[j] = 0.0;
+            let kinds = std::mem::take(&mut shared_kinds[j]);
+            let shares_entity = kinds & entity_bit != 0;
             let total = a.weight + b.weight;
             if 2.0 * common / total < 0.1 {
                 continue;
@@ -539,8 +580,8 @@ pub(crate) fn align(
                 // treated", both at one hospital) disagrees even when the sentences around
                 // the numbers are worded apart.
                 let anchored = c.kind == ContradictionKind::Number
-                    && shares_entity(a, b, &interner)
-                    && shares_kind(a, b, &interner, TermKind::Word)
+                    && shares_entity
+                    && kinds & word_bit != 0
                     && rest >= 0.2;
                 // A disagreement keeps two units apart only where they are about the same
                 // thing; a date in another role of an unrelated sentence does not.
@@ -549,7 +590,7 @@ pub(crate) fn align(
                     conflict_with[j].push(i as u32);
                 }
                 if (rest >= needed && common >= 4.0) || anchored {
-                    conflicts.push((i, j, c.kind, c.a_value.to_string(), c.b_value.to_string()));
+                    conflicts.push((i, j, c.kind, c.a_value, c.b_value));
                 }
                 continue;
             }
@@ -566,7 +607,7 @@ pub(crate) fn align(
                 })
             });
             // The same count of the same thing with a common entity: one fact told twice.
-            let counted = shares_count(a, b) && shares_entity(a, b, &interner) && sim >= 0.2;
+            let counted = shares_entity && sim >= 0.2 && shares_count(a, b);
             if sim >= config.align_similarity
                 || (containment >= 0.8 && min_weight >= 6.0 && sim >= 0.3)
                 || anchored
@@ -584,6 +625,7 @@ pub(crate) fn align(
     edges.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut cluster_of: Vec<usize> = (0..units.len()).collect();
     let mut docs_of: Vec<Vec<usize>> = units.iter().map(|u| vec![u.doc]).collect();
+    let mut conflict_count: Vec<usize> = conflict_with.iter().map(Vec::len).collect();
     let mut uf = UnionFind {
         parent: (0..units.len()).collect(),
         members: (0..units.len()).map(|i| vec![i]).collect(),
@@ -594,10 +636,16 @@ pub(crate) fn align(
             continue;
         }
         let (a_members, b_members) = (&uf.members[ri], &uf.members[rj]);
-        let conflicting = a_members.iter().any(|&u| {
+        // Conflicts are recorded both ways: look through the side with fewer of them.
+        let (look, other) = if conflict_count[ri] <= conflict_count[rj] {
+            (a_members, rj)
+        } else {
+            (b_members, ri)
+        };
+        let conflicting = look.iter().any(|&u| {
             conflict_with[u]
                 .iter()
-                .any(|&v| cluster_of[v as usize] == rj)
+                .any(|&v| cluster_of[v as usize] == other)
         });
         // Two passages of one article may share a claim only as a close repetition; most
         // merges join clusters of different articles and skip the pairwise check.
@@ -618,6 +666,7 @@ pub(crate) fn align(
         }
         let (root, child) = if ri < rj { (ri, rj) } else { (rj, ri) };
         uf.parent[child] = root;
+        conflict_count[root] += conflict_count[child];
         let moved = std::mem::take(&mut uf.members[child]);
         for &m in &moved {
             cluster_of[m] = root;
@@ -693,7 +742,8 @@ pub(crate) fn align(
         });
     }
 
-    let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
+    // Only asked for membership; never iterated, so the hashing order does not matter.
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
     for (i, j, kind, a_value, b_value) in conflicts {
         let (Some(ci), Some(cj)) = (claim_of[i], claim_of[j]) else {
             continue;
@@ -710,16 +760,16 @@ pub(crate) fn align(
         claims[ci].contradictions.push(Contradiction {
             other: cj,
             kind,
-            this_value: a_value.clone(),
-            other_value: b_value.clone(),
+            this_value: a_value.to_string(),
+            other_value: b_value.to_string(),
             this_span: a_unit.clone(),
             other_span: b_unit.clone(),
         });
         claims[cj].contradictions.push(Contradiction {
             other: ci,
             kind,
-            this_value: b_value,
-            other_value: a_value,
+            this_value: b_value.to_string(),
+            other_value: a_value.to_string(),
             this_span: b_unit,
             other_span: a_unit,
         });
@@ -735,5 +785,6 @@ pub(crate) fn align(
         claim_of,
         claims,
         weights,
+        words: builder_words,
     }
 }

@@ -165,9 +165,10 @@ impl Corroborator {
     pub fn corroborate(&self, story: &Story, docs: &[Doc], links: &[CopyLink]) -> Corroboration {
         let sources = Sources::new(docs, links, self.config.collapse_same_outlet);
         let entities = entities::merge(docs);
-        let aligned = claims::align(&self.config, docs, &entities, &sources);
+        let mut aligned = claims::align(&self.config, docs, &entities, &sources);
         let quotes = quotes::group(&self.config, docs, &entities, &sources);
-        let timeline = timeline::build(&self.config, docs, &aligned, &sources);
+        let mut words = std::mem::take(&mut aligned.words);
+        let timeline = timeline::build(&self.config, docs, &aligned, &sources, &mut words);
         debug!(
             story = %story.id,
             articles = docs.len(),

@@ -129,18 +129,20 @@ pub enum TermKind {
 /// Interns terms of one story as dense ids, in order of first appearance (deterministic).
 #[derive(Default)]
 pub struct Interner {
-    ids: HashMap<(TermKind, String), u32>,
+    /// One map per kind, so a lookup borrows the text instead of building a key.
+    ids: [HashMap<String, u32>; 4],
     kinds: Vec<TermKind>,
 }
 
 impl Interner {
     /// The id of a term, allocating one on first sight.
     pub fn id(&mut self, kind: TermKind, text: &str) -> u32 {
-        if let Some(id) = self.ids.get(&(kind, text.to_string())) {
+        let map = &mut self.ids[kind as usize];
+        if let Some(id) = map.get(text) {
             return *id;
         }
         let id = self.kinds.len() as u32;
-        self.ids.insert((kind, text.to_string()), id);
+        map.insert(text.to_string(), id);
         self.kinds.push(kind);
         id
     }
@@ -158,6 +160,55 @@ impl Interner {
     /// Whether no term was interned yet.
     pub fn is_empty(&self) -> bool {
         self.kinds.is_empty()
+    }
+}
+
+/// What one written word is, computed once per distinct spelling in a story.
+#[derive(Clone, Debug)]
+pub(crate) struct WordInfo {
+    /// The folded word ([`fold`]).
+    pub folded: String,
+    /// Whether the folded word carries no content ([`is_function_word`]).
+    pub function: bool,
+    /// Whether the folded word has fewer than two characters.
+    pub short: bool,
+    /// Whether the word as written has more than one character.
+    pub raw_long: bool,
+    /// Whether the folded word marks a future or planned event (`will`, `expected`, `we'll`).
+    pub future: bool,
+    /// Its numeric value ([`number_value`]).
+    pub number: Option<String>,
+    /// The word's term id as a content word, once interned.
+    pub term: Option<u32>,
+}
+
+/// Distinct written words of a story, each folded and classified once.
+#[derive(Default)]
+pub(crate) struct WordCache {
+    index: HashMap<String, u32>,
+    pub infos: Vec<WordInfo>,
+}
+
+impl WordCache {
+    /// The index of `word` (as written) in `infos`.
+    pub fn index(&mut self, word: &str) -> u32 {
+        if let Some(&i) = self.index.get(word) {
+            return i;
+        }
+        let folded = fold(word);
+        let info = WordInfo {
+            function: is_function_word(&folded),
+            short: folded.chars().count() < 2,
+            raw_long: word.chars().count() > 1,
+            future: crate::claims::is_future_word(&folded),
+            number: number_value(&folded),
+            folded,
+            term: None,
+        };
+        let i = self.infos.len() as u32;
+        self.infos.push(info);
+        self.index.insert(word.to_string(), i);
+        i
     }
 }
 

@@ -2,6 +2,7 @@
 use crate::claims::Aligned;
 use crate::dates::{display, time_interval, Interval};
 use crate::sources::Sources;
+use crate::terms::WordCache;
 use crate::CorroborateConfig;
 use storyfold_model::text::{normalize_whitespace, words};
 use storyfold_model::{Doc, Grain, Span, TimelineEntry};
@@ -65,6 +66,7 @@ pub(crate) fn build(
     docs: &[Doc],
     aligned: &Aligned,
     sources: &Sources,
+    word_cache: &mut WordCache,
 ) -> Vec<TimelineEntry> {
     // Units by doc, for finding the unit around a time expression.
     let mut units_of: Vec<Vec<usize>> = vec![Vec::new(); docs.len()];
@@ -108,8 +110,9 @@ pub(crate) fn build(
                     !(time.span.start <= at && at < time.span.end)
                 })
                 .filter(|w| {
-                    !crate::terms::is_function_word(&crate::terms::fold(w.text))
-                        && w.text.chars().count() > 1
+                    let i = word_cache.index(w.text) as usize;
+                    let info = &word_cache.infos[i];
+                    !info.function && info.raw_long
                 })
                 .count();
             if outside < config.timeline_min_words {

@@ -1,6 +1,8 @@
 //! Plain text: lines are paragraphs. Finds the headline, drops boilerplate and duplicated lines,
 //! and turns sign-offs into the byline.
-use crate::lines::{byline_of, classify, dedup_key, is_credit, is_headline_like, LineKind};
+use crate::lines::{
+    byline_of, classify, dedup_key, is_credit, is_headline_like, is_lead_headline, LineKind,
+};
 use std::collections::BTreeSet;
 
 /// The cleaned text of a plain-text article.
@@ -34,7 +36,9 @@ pub(crate) fn clean(text: &str, given_title: Option<&str>) -> Cleaned {
 
     // A short caption line right above an image credit belongs to the picture.
     for i in 1..lines.len() {
+        // A long credit line carries its own caption.
         if is_credit(lines[i])
+            && lines[i].split_whitespace().count() <= 12
             && kinds[i - 1] == LineKind::Text
             && lines[i - 1].split_whitespace().count() <= 8
             && !is_body_line(lines[i - 1])
@@ -88,13 +92,26 @@ pub(crate) fn clean(text: &str, given_title: Option<&str>) -> Cleaned {
 /// The headline among the first lines, and the masthead lines above it. A headline line that
 /// recurs later in the text (pages repeat their headline in link labels) is preferred; a very
 /// short first line above a longer headline is the outlet's name.
+///
+/// The first text line is the title candidate in its own right: a line of up to 30 words with no
+/// closing full stop, followed by a body, is a headline even when it runs to two clauses
+/// (`X to visit Y next week. The two met in Z last year`), unless the next line continues its
+/// sentence (starts in lower case: a hard-wrapped paragraph).
 fn find_headline(lines: &[&str], kinds: &[LineKind], drop: &[bool]) -> Option<(usize, Vec<usize>)> {
+    let text_lines: Vec<usize> = (0..lines.len())
+        .filter(|&i| kinds[i] == LineKind::Text && !drop[i])
+        .collect();
+    let &first_line = text_lines.first()?;
+    let next_continues = text_lines
+        .get(1)
+        .and_then(|&j| lines[j].chars().next())
+        .is_some_and(char::is_lowercase);
+    let has_body = text_lines[1..].iter().any(|&j| is_body_line(lines[j]));
+    let lead = is_lead_headline(lines[first_line]) && has_body && !next_continues;
     let mut head = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if kinds[i] != LineKind::Text || drop[i] {
-            continue;
-        }
-        if is_body_line(line) || head.len() == HEAD_LINES {
+    for &i in &text_lines {
+        let line = lines[i];
+        if (is_body_line(line) && !(lead && i == first_line)) || head.len() == HEAD_LINES {
             break;
         }
         head.push(i);
@@ -102,13 +119,8 @@ fn find_headline(lines: &[&str], kinds: &[LineKind], drop: &[bool]) -> Option<(u
     let candidates: Vec<usize> = head
         .iter()
         .copied()
-        .filter(|&i| is_headline_like(lines[i]))
+        .filter(|&i| is_headline_like(lines[i]) || (lead && i == first_line))
         .collect();
-    let first_line = lines
-        .iter()
-        .enumerate()
-        .find(|(i, _)| kinds[*i] == LineKind::Text && !drop[*i])
-        .map(|(i, _)| i)?;
     let recurring = candidates.iter().copied().find(|&i| {
         let key = dedup_key(lines[i]);
         !key.is_empty() && lines.iter().filter(|l| dedup_key(l) == key).count() > 1
@@ -284,5 +296,75 @@ By: Tom Reyes – Staff Writer
                 "{line} not removed"
             );
         }
+    }
+
+    #[test]
+    fn two_clause_first_line_is_the_title() {
+        let text = "Mayor to open new bridge next week. The two towns fought over it for years\n\
+                    - The bridge cost 40 million crowns\n\
+                    The mayor will open the bridge on Tuesday, the council said.\n\
+                    Work began in 2021.";
+        let c = clean(text, None);
+        assert_eq!(
+            c.title.as_deref(),
+            Some("Mayor to open new bridge next week. The two towns fought over it for years")
+        );
+        assert_eq!(
+            c.paragraphs,
+            [
+                "- The bridge cost 40 million crowns",
+                "The mayor will open the bridge on Tuesday, the council said.",
+                "Work began in 2021."
+            ]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_first_line_or_lone_line_is_not_a_title() {
+        // The next line continues the sentence: a wrapped paragraph, not a headline.
+        let wrapped = clean(
+            "The mayor opened the bridge. The two towns had fought over it\n\
+             for years, the council said.\nWork began in 2021.",
+            None,
+        );
+        assert_eq!(wrapped.title, None);
+        assert_eq!(wrapped.paragraphs.len(), 3);
+        // No body follows: nothing to be the headline of.
+        let alone = clean(
+            "Mayor opens bridge. Towns rejoice\n- Cost: 40 million",
+            None,
+        );
+        assert_eq!(alone.title, None);
+    }
+
+    #[test]
+    fn digest_page_keeps_only_reporting() {
+        let text = "\
+Home > Towns > Riverside
+Riverside Times | Your town, every morning
+Listen to this article (3 min)
+Image: The bridge at dawn, seen from the east bank of the river. Photo: Town archive / P. Lund
+The old mill bridge reopened on Saturday after a year of repairs, the council said.
+Traffic will be limited to 20 km/h until the spring.
+Tags: bridges, council, repairs
+Comment *
+Name *
+Email *
+Website
+Post Comment
+Got a story? Email desk@riverside-times.example
+(Reporting by Ola Berg in Riverside; Editing by Kim Dahl)
+";
+        let c = clean(text, None);
+        assert_eq!(c.title, None);
+        assert_eq!(c.byline.as_deref(), Some("Ola Berg"));
+        assert_eq!(
+            c.paragraphs,
+            [
+                "The old mill bridge reopened on Saturday after a year of repairs, the council said.",
+                "Traffic will be limited to 20 km/h until the spring.",
+            ]
+        );
+        assert_eq!(c.boilerplate.len(), 12);
     }
 }

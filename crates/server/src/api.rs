@@ -152,56 +152,61 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
 /// One article as `GET /api/articles/{id}` shows it: the story document's article fields, the
 /// story it belongs to and its analysis (byte spans into `text`).
 #[derive(Serialize)]
-struct ArticleView {
+pub(crate) struct ArticleView {
     #[serde(flatten)]
-    article: DocumentArticle,
-    story: Option<StoryId>,
-    entities: Vec<EntityMention>,
-    times: Vec<TimeExpression>,
-    quotes: Vec<Quote>,
+    pub article: DocumentArticle,
+    pub story: Option<StoryId>,
+    pub entities: Vec<EntityMention>,
+    pub times: Vec<TimeExpression>,
+    pub quotes: Vec<Quote>,
+}
+
+/// One stored article with its copy link, story and analysis (404 when unknown).
+pub(crate) fn article_view(store: &Store, id: String) -> Result<ArticleView, Failure> {
+    let id = ArticleId(id);
+    let doc = store
+        .doc(&id)?
+        .ok_or_else(|| Failure::not_found(format!("no article {id}")))?;
+    let link = store.link_of(&id)?;
+    let story = store.story_of(&id)?;
+    let Doc {
+        article,
+        text,
+        language,
+        published,
+        entities,
+        times,
+        quotes,
+        ..
+    } = doc;
+    Ok(ArticleView {
+        article: DocumentArticle {
+            id: article.id,
+            title: article.title,
+            outlet: article.outlet,
+            byline: article.byline,
+            published: published.as_ref().map(|p| p.iso_date()),
+            published_inferred: published.as_ref().is_some_and(|p| p.is_inferred()),
+            url: article.url,
+            language,
+            text,
+            copy_of: link.as_ref().map(|l| l.original.clone()),
+            copy_kind: link.as_ref().map(|l| l.kind.as_str().to_string()),
+            copy_similarity: link.as_ref().map(|l| l.similarity),
+            copy_evidence: link.map(|l| l.evidence).unwrap_or_default(),
+        },
+        story,
+        entities,
+        times,
+        quotes,
+    })
 }
 
 /// `GET /api/articles/{id}`.
 pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> JsonResult {
     Ok(state
         .cached(format!("api:article:{id}"), move |store| {
-            let id = ArticleId(id);
-            let doc = store
-                .doc(&id)?
-                .ok_or_else(|| Failure::not_found(format!("no article {id}")))?;
-            let link = store.link_of(&id)?;
-            let story = store.story_of(&id)?;
-            let Doc {
-                article,
-                text,
-                language,
-                published,
-                entities,
-                times,
-                quotes,
-                ..
-            } = doc;
-            Rendered::json(&ArticleView {
-                article: DocumentArticle {
-                    id: article.id,
-                    title: article.title,
-                    outlet: article.outlet,
-                    byline: article.byline,
-                    published: published.as_ref().map(|p| p.iso_date()),
-                    published_inferred: published.as_ref().is_some_and(|p| p.is_inferred()),
-                    url: article.url,
-                    language,
-                    text,
-                    copy_of: link.as_ref().map(|l| l.original.clone()),
-                    copy_kind: link.as_ref().map(|l| l.kind.as_str().to_string()),
-                    copy_similarity: link.as_ref().map(|l| l.similarity),
-                    copy_evidence: link.map(|l| l.evidence).unwrap_or_default(),
-                },
-                story,
-                entities,
-                times,
-                quotes,
-            })
+            Rendered::json(&article_view(store, id)?)
         })
         .await?)
 }
@@ -355,15 +360,18 @@ pub(crate) async fn post_articles(
 
 /// `GET /openapi.json`.
 pub(crate) async fn openapi() -> Rendered {
-    static DOCUMENT: OnceLock<Bytes> = OnceLock::new();
-    let body = DOCUMENT
-        .get_or_init(|| Bytes::from(crate::openapi::document().to_string()))
-        .clone();
-    Rendered {
-        status: StatusCode::OK,
-        content_type: crate::cache::JSON,
-        body,
-    }
+    static DOCUMENT: OnceLock<Rendered> = OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| {
+            Rendered {
+                status: StatusCode::OK,
+                content_type: crate::cache::JSON,
+                body: Bytes::from(crate::openapi::document().to_string()),
+                gzip: None,
+            }
+            .compressed()
+        })
+        .clone()
 }
 
 /// Anything else: JSON for API paths, a page for the rest.

@@ -1,7 +1,9 @@
 //! Read connections and the rendered-response cache.
 use crate::{AppState, Failure};
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -42,16 +44,22 @@ impl ReadPool {
     }
 }
 
-/// A rendered response: status, content type and body. Cheap to clone.
+/// A rendered response: status, content type, body and, for bodies worth it, the body gzipped
+/// once when it was rendered (cached responses are compressed once, not per request). Cheap to
+/// clone.
 #[derive(Clone, Debug)]
 pub(crate) struct Rendered {
     pub status: StatusCode,
     pub content_type: &'static str,
     pub body: Bytes,
+    pub gzip: Option<Bytes>,
 }
 
 pub(crate) const JSON: &str = "application/json";
 pub(crate) const HTML: &str = "text/html; charset=utf-8";
+
+/// Bodies shorter than this go out as they are: gzip saves too little on them.
+const COMPRESS_FROM: usize = 1024;
 
 impl Rendered {
     pub fn json(value: &impl serde::Serialize) -> Result<Self, Failure> {
@@ -60,6 +68,7 @@ impl Rendered {
             status: StatusCode::OK,
             content_type: JSON,
             body: body.into(),
+            gzip: None,
         })
     }
 
@@ -68,23 +77,102 @@ impl Rendered {
             status: StatusCode::OK,
             content_type: HTML,
             body: markup.into_string().into(),
+            gzip: None,
         }
     }
+
+    /// Adds the gzipped body (once; kept only when it is smaller).
+    pub fn compressed(mut self) -> Self {
+        if self.gzip.is_none() && self.body.len() >= COMPRESS_FROM {
+            self.gzip = gzip(&self.body).filter(|z| z.len() < self.body.len());
+        }
+        self
+    }
 }
+
+/// `body` gzipped at the default level, or `None` if the encoder fails (it writes to memory, so
+/// it does not).
+pub(crate) fn gzip(body: &[u8]) -> Option<Bytes> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::default(),
+    );
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok().map(Bytes::from)
+}
+
+/// Whether an `Accept-Encoding` header value accepts gzip: `gzip` (or `x-gzip`, or `*` when gzip
+/// is not named) with a quality above zero.
+pub(crate) fn accepts_gzip(accept_encoding: &str) -> bool {
+    let mut star = None;
+    for item in accept_encoding.split(',') {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|p| {
+                let (k, v) = p.split_once('=')?;
+                k.trim()
+                    .eq_ignore_ascii_case("q")
+                    .then(|| v.trim().parse::<f32>().ok())
+                    .flatten()
+            })
+            .next()
+            .unwrap_or(1.0);
+        match coding.as_str() {
+            "gzip" | "x-gzip" => return quality > 0.0,
+            "*" => star = Some(quality > 0.0),
+            _ => {}
+        }
+    }
+    star.unwrap_or(false)
+}
+
+/// The gzipped body of a rendered response, left in the response's extensions for
+/// [`negotiate_encoding`] to pick when the client accepts it.
+#[derive(Clone)]
+struct Gzipped(Bytes);
 
 impl IntoResponse for Rendered {
     fn into_response(self) -> Response {
         let mut response = (self.status, self.body).into_response();
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static(self.content_type),
         );
         // Pages change whenever an article arrives; let clients revalidate every time.
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        if let Some(gzip) = self.gzip {
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            response.extensions_mut().insert(Gzipped(gzip));
+        }
         response
     }
+}
+
+/// Middleware: answers with the precompressed body of a [`Rendered`] response when the request
+/// accepts gzip (`Content-Encoding: gzip`), with the plain body otherwise.
+pub(crate) async fn negotiate_encoding(request: Request, next: Next) -> Response {
+    let gzip_ok = request
+        .headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(accepts_gzip);
+    let mut response = next.run(request).await;
+    let Some(Gzipped(gzip)) = response.extensions_mut().remove::<Gzipped>() else {
+        return response;
+    };
+    if !gzip_ok {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    parts
+        .headers
+        .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(gzip))
 }
 
 /// Rendered responses by request key, valid for one store generation.
@@ -167,6 +255,7 @@ mod tests {
             status: StatusCode::OK,
             content_type: JSON,
             body: Bytes::from(text.to_string()),
+            gzip: None,
         }
     }
 
@@ -181,6 +270,35 @@ mod tests {
         // A slow request computed under an older generation does not overwrite newer entries.
         cache.put("a".into(), 1, page("stale"));
         assert_eq!(cache.get("a", 2).map(|r| r.body), Some(Bytes::from("two")));
+    }
+
+    #[test]
+    fn gzip_is_negotiated_by_quality() {
+        assert!(accepts_gzip("gzip"));
+        assert!(accepts_gzip("gzip, deflate, br, zstd"));
+        assert!(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+        assert!(accepts_gzip("*"));
+        assert!(!accepts_gzip("gzip;q=0"));
+        assert!(!accepts_gzip("gzip;q=0, *"));
+        assert!(!accepts_gzip("br, deflate"));
+        assert!(!accepts_gzip("identity"));
+        assert!(!accepts_gzip(""));
+    }
+
+    #[test]
+    fn large_bodies_are_compressed_once_and_round_trip() {
+        use std::io::Read;
+        let text = "The ferry terminal flooded. ".repeat(200);
+        let small = page("tiny").compressed();
+        assert!(small.gzip.is_none());
+        let big = page(&text).compressed();
+        let z = big.gzip.clone().expect("a large body is compressed");
+        assert!(z.len() < text.len() / 4);
+        let mut back = String::new();
+        flate2::read::GzDecoder::new(&z[..])
+            .read_to_string(&mut back)
+            .unwrap();
+        assert_eq!(back, text);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The web page: story list and search, and the story page. Server-rendered with `maud`, which
 //! escapes every spliced value; no script, no inline style, no external resources.
-use crate::api::{list_stories, ListParams};
+use crate::api::{article_view, list_stories, ArticleView, ListParams};
 use crate::cache::Rendered;
 use crate::diff::{word_diff, Change};
 use crate::graph::{copy_graph, truncate};
@@ -240,6 +240,12 @@ impl<'a> Numbers<'a> {
         self.by_id.get(id).copied()
     }
 
+    /// Where article `n` (1-based) reads: its block on this page when its text is inlined, its
+    /// own page otherwise.
+    fn href(&self, n: usize) -> String {
+        article_href(n, &self.articles[n - 1].id)
+    }
+
     fn outlet(&self, id: &ArticleId) -> String {
         self.number(id)
             .and_then(|n| self.articles[n - 1].outlet.clone())
@@ -274,7 +280,30 @@ impl<'a> Numbers<'a> {
                         p.note { "Cited for this sentence; no passage recorded." }
                     }
                     @if let Some(n) = number {
-                        a href={ "#article-" (n) } { "Read the article" }
+                        a href=(self.href(n)) { "Read the article" }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Citation markers for `ids`: the first [`CITES_WITH_PASSAGES`] open onto their passages,
+    /// the rest are plain links (a claim of a 300-article story would otherwise carry
+    /// hundreds of quoted passages).
+    fn cites<'p>(
+        &self,
+        ids: &[&ArticleId],
+        passages: impl Fn(&ArticleId) -> Vec<&'p str>,
+    ) -> Markup {
+        html! {
+            @for id in ids.iter().take(CITES_WITH_PASSAGES) {
+                (self.cite(id, passages(id)))
+            }
+            @if ids.len() > CITES_WITH_PASSAGES {
+                span.more { "+" (ids.len() - CITES_WITH_PASSAGES) " more:" }
+                @for id in &ids[CITES_WITH_PASSAGES..] {
+                    @if let Some(n) = self.number(id) {
+                        " " a.ref href=(self.href(n)) title=(self.outlet(id)) { "[" (n) "]" }
                     }
                 }
             }
@@ -287,7 +316,7 @@ impl<'a> Numbers<'a> {
             span.cites {
                 @for id in ids {
                     @if let Some(n) = self.number(id) {
-                        a.ref href={ "#article-" (n) } title=(self.outlet(id)) { "[" (n) "]" }
+                        a.ref href=(self.href(n)) title=(self.outlet(id)) { "[" (n) "]" }
                     }
                 }
             }
@@ -349,11 +378,13 @@ fn story_page(story: &DocumentStory) -> Markup {
                             div.sentence {
                                 (sentence.text)
                                 span.cites {
-                                    @for id in cited(&sentence.articles, sentence.support.iter().map(|s| &s.article)) {
-                                        (numbers.cite(id, sentence.support.iter()
+                                    (numbers.cites(
+                                        &cited(&sentence.articles, sentence.support.iter().map(|s| &s.article)),
+                                        |id| sentence.support.iter()
                                             .filter(|s| &s.article == id)
-                                            .map(|s| s.text.as_str())))
-                                    }
+                                            .map(|s| s.text.as_str())
+                                            .collect(),
+                                    ))
                                 }
                             }
                         }
@@ -397,11 +428,13 @@ fn story_page(story: &DocumentStory) -> Markup {
                                         td.num { (claim.independent_sources) }
                                         td {
                                             span.cites {
-                                                @for id in &claim.articles {
-                                                    (numbers.cite(id, claim.spans.iter()
+                                                (numbers.cites(
+                                                    &claim.articles.iter().collect::<Vec<_>>(),
+                                                    |id| claim.spans.iter()
                                                         .filter(|s| &s.article == id)
-                                                        .map(|s| s.text.as_str())))
-                                                }
+                                                        .map(|s| s.text.as_str())
+                                                        .collect(),
+                                                ))
                                             }
                                         }
                                     }
@@ -488,11 +521,11 @@ fn story_page(story: &DocumentStory) -> Markup {
                                 @for (i, article) in story.articles.iter().enumerate() {
                                     @if let Some(original) = &article.copy_of {
                                         li {
-                                            a.ref href={ "#article-" (i + 1) } { "[" (i + 1) "]" }
+                                            a.ref href=(numbers.href(i + 1)) { "[" (i + 1) "]" }
                                             " " strong { (article.outlet.as_deref().unwrap_or(article.id.as_str())) }
                                             " copied "
                                             @if let Some(n) = numbers.number(original) {
-                                                a.ref href={ "#article-" (n) } { "[" (n) "]" } " "
+                                                a.ref href=(numbers.href(n)) { "[" (n) "]" } " "
                                             }
                                             strong { (numbers.outlet(original)) }
                                             ": "
@@ -525,8 +558,25 @@ fn story_page(story: &DocumentStory) -> Markup {
 
                 section #articles {
                     h2 { "Articles" }
-                    @for (i, article) in story.articles.iter().enumerate() {
+                    @for (i, article) in story.articles.iter().take(INLINE_ARTICLES).enumerate() {
                         (article_block(story, &numbers, i, article))
+                    }
+                    @if story.articles.len() > INLINE_ARTICLES {
+                        p.note {
+                            "The other " (story.articles.len() - INLINE_ARTICLES)
+                            " articles open on their own pages."
+                        }
+                        ol.more-articles start=(INLINE_ARTICLES + 1) {
+                            @for (i, article) in story.articles.iter().enumerate().skip(INLINE_ARTICLES) {
+                                li id={ "article-" (i + 1) } {
+                                    a href=(article_href(i + 1, &article.id)) {
+                                        strong { (article.outlet.as_deref().unwrap_or(article.id.as_str())) }
+                                        " — " (truncate(article.title.as_deref().unwrap_or("(untitled)"), 120))
+                                    }
+                                    (article_meta(&numbers, article))
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -555,6 +605,70 @@ fn distinct(values: &[String]) -> Vec<&str> {
     out
 }
 
+/// Citation markers per brief sentence or claim that open onto their passages; further
+/// sources are plain links.
+pub(crate) const CITES_WITH_PASSAGES: usize = 6;
+
+/// Articles whose full text the story page carries; the others link to `/articles/{id}`, so a
+/// story of hundreds of articles stays a page of reasonable size.
+pub(crate) const INLINE_ARTICLES: usize = 20;
+
+/// Where article `n` (1-based) of a story page reads.
+fn article_href(n: usize, id: &ArticleId) -> String {
+    if n <= INLINE_ARTICLES {
+        format!("#article-{n}")
+    } else {
+        format!("/articles/{}", path_segment(id.as_str()))
+    }
+}
+
+/// Publication date and copy status, after an article's title.
+fn article_meta(numbers: &Numbers<'_>, article: &DocumentArticle) -> Markup {
+    html! {
+        span.meta {
+            @if let Some(published) = &article.published {
+                " · " (published)
+                @if article.published_inferred { " (inferred)" }
+            }
+            @if let Some(original) = &article.copy_of {
+                " · " span.badge { (article.copy_kind.as_deref().unwrap_or("copy")) }
+                " of "
+                @match numbers.number(original) {
+                    Some(n) => { "[" (n) "]" },
+                    None => (original),
+                }
+            }
+        }
+    }
+}
+
+/// Byline, language and link to the original of an article.
+fn article_about(article: &DocumentArticle) -> Markup {
+    html! {
+        p.about {
+            "id " code { (article.id) }
+            @if let Some(byline) = &article.byline { " · by " (byline) }
+            @if let Some(language) = &article.language { " · " (language) }
+            @if let Some(url) = &article.url {
+                " · "
+                @match web_url(url) {
+                    Some(href) => a href=(href) rel="noopener noreferrer nofollow" { (truncate(url, 80)) },
+                    None => code { (truncate(url, 80)) },
+                }
+            }
+        }
+    }
+}
+
+/// An article's clean text, one paragraph per blank-line-separated block.
+fn paragraphs(text: &str) -> Markup {
+    html! {
+        @for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+            p { (paragraph) }
+        }
+    }
+}
+
 fn article_block(
     story: &DocumentStory,
     numbers: &Numbers<'_>,
@@ -569,7 +683,45 @@ fn article_block(
                 span.num { "[" (number) "]" } " "
                 strong { (article.outlet.as_deref().unwrap_or(article.id.as_str())) }
                 " — " (truncate(article.title.as_deref().unwrap_or("(untitled)"), 120))
-                span.meta {
+                (article_meta(numbers, article))
+            }
+            div.body id={ "article-" (number) } {
+                (article_about(article))
+                @if let Some(why) = why {
+                    @if !why.summary.is_empty() { p.why { "Why here: " (why.summary) } }
+                }
+                (paragraphs(&article.text))
+            }
+        }
+    }
+}
+
+/// `GET /articles/{id}`: one article's page (its clean text, where it was published, what it
+/// copied and the story it belongs to).
+pub(crate) async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Rendered, PageFailure> {
+    Ok(state
+        .cached(format!("page:article:{id}"), move |store| {
+            let view = article_view(store, id)?;
+            Ok(Rendered::html(article_page(&view)))
+        })
+        .await?)
+}
+
+fn article_page(view: &ArticleView) -> Markup {
+    let article = &view.article;
+    let title = article.title.as_deref().unwrap_or("(untitled)");
+    html! {
+        (layout(title, "", html! {
+            article.single {
+                @if let Some(story) = &view.story {
+                    p.back { a href={ "/stories/" (path_segment(story.as_str())) } { "← The story" } }
+                }
+                h1 { (title) }
+                p.meta {
+                    strong { (article.outlet.as_deref().unwrap_or(article.id.as_str())) }
                     @if let Some(published) = &article.published {
                         " · " (published)
                         @if article.published_inferred { " (inferred)" }
@@ -577,34 +729,16 @@ fn article_block(
                     @if let Some(original) = &article.copy_of {
                         " · " span.badge { (article.copy_kind.as_deref().unwrap_or("copy")) }
                         " of "
-                        @match numbers.number(original) {
-                            Some(n) => { "[" (n) "]" },
-                            None => (original),
+                        a href={ "/articles/" (path_segment(original.as_str())) } { code { (original) } }
+                        @if let Some(s) = article.copy_similarity {
+                            " (similarity " (format!("{s:.2}")) ")"
                         }
                     }
                 }
+                (article_about(article))
+                div.body { (paragraphs(&article.text)) }
             }
-            div.body id={ "article-" (number) } {
-                p.about {
-                    "id " code { (article.id) }
-                    @if let Some(byline) = &article.byline { " · by " (byline) }
-                    @if let Some(language) = &article.language { " · " (language) }
-                    @if let Some(url) = &article.url {
-                        " · "
-                        @match web_url(url) {
-                            Some(href) => a href=(href) rel="noopener noreferrer nofollow" { (truncate(url, 80)) },
-                            None => code { (truncate(url, 80)) },
-                        }
-                    }
-                }
-                @if let Some(why) = why {
-                    @if !why.summary.is_empty() { p.why { "Why here: " (why.summary) } }
-                }
-                @for paragraph in article.text.split("\n\n").filter(|p| !p.trim().is_empty()) {
-                    p { (paragraph) }
-                }
-            }
-        }
+        }))
     }
 }
 
@@ -674,6 +808,65 @@ mod tests {
         assert!(page.contains("[1]</summary>"));
         assert!(page.contains("href=\"#article-1\""));
         assert!(page.contains("id=\"article-1\""));
+    }
+
+    #[test]
+    fn big_stories_inline_only_the_first_articles_and_link_the_rest() {
+        let mut story = hostile_story();
+        let first = story.articles[0].clone();
+        story.articles = (0..INLINE_ARTICLES + 5)
+            .map(|i| DocumentArticle {
+                id: ArticleId::from(format!("a {i}").as_str()),
+                text: format!("Full text number {i}."),
+                ..first.clone()
+            })
+            .collect();
+        let last = story.articles.last().unwrap().id.clone();
+        story.brief[0].articles = vec![last.clone()];
+        story.brief[0].support[0].article = last;
+        let page = story_page(&story).into_string();
+        assert!(page.contains("Full text number 0."));
+        assert!(page.contains(&format!("Full text number {}.", INLINE_ARTICLES - 1)));
+        assert!(!page.contains(&format!("Full text number {}.", INLINE_ARTICLES)));
+        assert!(page.contains(&format!("id=\"article-{}\"", INLINE_ARTICLES + 5)));
+        // Later articles and the citations of them go to the article's own page.
+        let link = format!("href=\"/articles/a%20{}\"", INLINE_ARTICLES + 4);
+        assert!(page.matches(&link).count() >= 2, "{page}");
+        assert!(page.contains("The other 5 articles open on their own pages."));
+        // A sentence citing every article: passages for the first few, links for the rest.
+        let all: Vec<ArticleId> = story.articles.iter().map(|a| a.id.clone()).collect();
+        story.brief[0].articles = all;
+        let page = story_page(&story).into_string();
+        assert_eq!(
+            page.matches("<details class=\"cite\">").count(),
+            CITES_WITH_PASSAGES
+        );
+        let more = INLINE_ARTICLES + 5 - CITES_WITH_PASSAGES;
+        assert!(page.contains(&format!("+{more} more:")), "{page}");
+        assert!(page.contains(&format!(">[{}]</a>", INLINE_ARTICLES + 5)));
+        assert!(!page.contains("<script"));
+    }
+
+    #[test]
+    fn article_page_escapes_and_links_the_original_and_story() {
+        let mut article = hostile_story().articles.remove(0);
+        article.copy_of = Some(ArticleId::from("orig/1"));
+        article.copy_kind = Some("verbatim".into());
+        let view = ArticleView {
+            article,
+            story: Some(StoryId::from("s 1")),
+            entities: Vec::new(),
+            times: Vec::new(),
+            quotes: Vec::new(),
+        };
+        let page = article_page(&view).into_string();
+        assert!(!page.contains("<script"), "{page}");
+        assert!(!page.contains("<img"));
+        assert!(!page.contains("<b>"));
+        assert!(!page.contains("href=\"javascript:"));
+        assert!(page.contains("<p>Para &lt;b&gt;one&lt;/b&gt;.</p>"));
+        assert!(page.contains("href=\"/articles/orig%2F1\""));
+        assert!(page.contains("href=\"/stories/s%201\""));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! connections and their rendered responses are cached per *store generation* (bumped by every
 //! write this process makes and by any change of the database files made by another process);
 //! writes go through one [`storyfold::Pipeline`] behind a mutex, each request committed before
-//! the reply. Article content is untrusted: every page is built with `maud`, which escapes all
+//! the reply. Cached bodies of 1 KiB or more are gzipped once when cached and sent compressed to
+//! clients that accept gzip (`Vary: Accept-Encoding`). Article content is untrusted: every page is built with `maud`, which escapes all
 //! text, and every response carries a strict Content-Security-Policy.
 //!
 //! Routes (see [`route_table`]; the OpenAPI document lists exactly these):
@@ -14,6 +15,7 @@
 //! |---|---|
 //! | `GET /` | story list (newest first) or full-text search (`?q=`), HTML |
 //! | `GET /stories/{id}` | one story: brief with citations, claims, quotes, timeline, copies |
+//! | `GET /articles/{id}` | one article's page: its clean text, source and copy link, HTML |
 //! | `GET /api/health` | `{"status":"ok",...}` |
 //! | `GET /api/stories?limit&offset&q` | `{"stories":[summary...],...}` |
 //! | `GET /api/stories/{id}` | the story document of DESIGN.md: `{"stories":[story]}` |
@@ -242,7 +244,10 @@ impl AppState {
         if let Some(hit) = self.cache.get(&key, generation) {
             return Ok(hit);
         }
-        let rendered = self.read(f).await?;
+        // Compressed on the blocking pool, once per cache entry.
+        let rendered = self
+            .read(move |store| f(store).map(cache::Rendered::compressed))
+            .await?;
         if rendered.status.is_success() {
             self.cache.put(key, generation, rendered.clone());
         }
@@ -280,6 +285,7 @@ fn routes() -> Routes {
     }
     .add(Method::GET, "/", html::list)
     .add(Method::GET, "/stories/{id}", html::story)
+    .add(Method::GET, "/articles/{id}", html::article)
     .add(Method::GET, "/assets/style.css", html::style)
     .add(Method::GET, "/api/health", api::health)
     .add(Method::GET, "/api/stories", api::stories)
@@ -312,6 +318,7 @@ fn app(state: AppState) -> Router {
         .router
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(cache::negotiate_encoding))
         .layer(header(
             header::CONTENT_SECURITY_POLICY,
             CONTENT_SECURITY_POLICY,

@@ -192,6 +192,12 @@ pub(crate) fn document() -> Value {
                 "parameters": [id_parameter("story")],
                 "responses": {"200": html_response("The page."), "404": html_response("No such story.")}
             }},
+            "/articles/{id}": {"get": {
+                "summary": "Web page: one article's clean text, source, copy link and story. The story \
+                    page inlines the texts of its first articles and links to this page for the rest.",
+                "parameters": [id_parameter("article")],
+                "responses": {"200": html_response("The page."), "404": html_response("No such article.")}
+            }},
             "/assets/style.css": {"get": {
                 "summary": "The page's stylesheet.",
                 "responses": {"200": {"description": "CSS.", "content": {"text/css": {"schema": {"type": "string"}}}}}

@@ -222,6 +222,7 @@ fn every_response_carries_the_security_headers() {
         "/openapi.json".to_string(),
         "/missing".to_string(),
         "/assets/style.css".to_string(),
+        "/articles/wire-1".to_string(),
     ] {
         let response = server.get(&path);
         assert_eq!(
@@ -246,7 +247,7 @@ fn every_documented_route_answers_on_the_live_server() {
     assert_eq!(document["openapi"], "3.1.0");
     let mut answered = Vec::new();
     for (path, item) in document["paths"].as_object().unwrap() {
-        let id = if path.starts_with("/api/articles") {
+        let id = if path.contains("/articles") {
             "wire-1"
         } else {
             story.as_str()
@@ -272,4 +273,72 @@ fn every_documented_route_answers_on_the_live_server() {
     let mut routes = storyfold_server::route_table();
     routes.sort();
     assert_eq!(answered, routes);
+}
+
+/// A raw HTTP/1.1 GET (the test client would decompress on its own): status line and headers
+/// (lower-cased names) and the body bytes as sent.
+fn raw_get(server: &TestServer, path: &str, accept_encoding: Option<&str>) -> (String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(server.addr).unwrap();
+    let mut request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+        server.addr
+    );
+    if let Some(accept) = accept_encoding {
+        request.push_str(&format!("Accept-Encoding: {accept}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    let split = reply.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8(reply[..split].to_vec())
+        .unwrap()
+        .to_lowercase();
+    assert!(!head.contains("transfer-encoding: chunked"), "{head}");
+    (head, reply[split + 4..].to_vec())
+}
+
+#[test]
+fn cached_reads_are_sent_gzipped_to_clients_that_accept_it() {
+    use std::io::Read;
+    let server = TestServer::start(Some(TOKEN));
+    server.ingest_fixtures();
+    let story = server.story_of("wire-1");
+    for path in [
+        format!("/stories/{story}"),
+        format!("/api/stories/{story}"),
+        "/articles/wire-1".to_string(),
+        "/openapi.json".to_string(),
+    ] {
+        let (plain_head, plain) = raw_get(&server, &path, None);
+        assert!(
+            plain_head.starts_with("http/1.1 200"),
+            "{path}: {plain_head}"
+        );
+        assert!(!plain_head.contains("content-encoding"), "{path}");
+        assert!(
+            plain_head.contains("vary: accept-encoding"),
+            "{path}: {plain_head}"
+        );
+        let (head, zipped) = raw_get(&server, &path, Some("br;q=1, gzip;q=0.8"));
+        assert!(head.contains("content-encoding: gzip"), "{path}: {head}");
+        assert!(head.contains("vary: accept-encoding"), "{path}");
+        assert!(head.contains("content-security-policy"), "{path}");
+        assert!(
+            head.contains(&format!("content-length: {}", zipped.len())),
+            "{path}: {head}"
+        );
+        assert!(zipped.len() < plain.len(), "{path}");
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(&zipped[..])
+            .read_to_end(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, plain, "{path}");
+        let (refused, _) = raw_get(&server, &path, Some("gzip;q=0, identity"));
+        assert!(!refused.contains("content-encoding"), "{path}: {refused}");
+    }
+    // Small bodies go out plain.
+    let (head, _) = raw_get(&server, "/api/health", Some("gzip"));
+    assert!(!head.contains("content-encoding"), "{head}");
 }

@@ -232,4 +232,20 @@ fn pages_render_in_chromium_and_the_injected_script_does_not_run() {
     );
     assert!(hostile.contains("Bulletin &lt;b&gt;board&lt;/b&gt;"));
     assert!(!hostile.contains("href=\"javascript:"));
+
+    // The hostile article's own page (Chromium asks for gzip, so this also reads a compressed
+    // body): shown as text, never run, and linked back to its story.
+    let single = dump_dom(&server.url("/articles/xss-1"));
+    assert!(
+        title_of(&single).ends_with("· storyfold"),
+        "the page title was changed: {}",
+        title_of(&single)
+    );
+    let body_tag = &single[single.find("<body").expect("a body")..];
+    let body_tag = &body_tag[..body_tag.find('>').expect("closed body tag")];
+    assert!(!body_tag.contains("data-pwned"), "the onerror handler ran");
+    assert!(!single.contains("<img src=\"x\""));
+    assert!(single.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;Ferry notice"));
+    assert!(single.contains("Bulletin &lt;b&gt;board&lt;/b&gt;"));
+    assert!(single.contains(&format!("href=\"/stories/{hostile_story}\"")));
 }
