@@ -48,8 +48,6 @@
 //! ```
 #![deny(missing_docs)]
 mod check;
-#[cfg(test)]
-mod testutil;
 
 pub use check::{check, Facts, Unsupported};
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,6 +1,6 @@
 //! Behaviour tests on small made-up stories.
 use super::*;
-use crate::testutil::{doc_from, link};
+use storyfold_corroborate::testutil::{doc_from, link};
 use storyfold_corroborate::CorroborateConfig;
 use storyfold_model::{CopyKind, CopyLink, StoryId};
 

@@ -10,6 +10,27 @@ pub fn read_articles(inputs: &[PathBuf]) -> Inputs {
     storyfold_ingest::open(inputs, &IngestConfig::default())
 }
 
+/// The inputs read and extracted, one article at a time; a record that cannot be read or has no
+/// text is reported through `tally` and skipped.
+pub fn extracted_articles<'a>(
+    inputs: &[PathBuf],
+    extractor: &'a storyfold_extract::Extractor,
+    tally: &'a mut Tally,
+) -> impl Iterator<Item = storyfold_model::Article> + 'a {
+    read_articles(inputs).filter_map(move |raw| {
+        let extracted = raw
+            .map_err(|e| e.to_string())
+            .and_then(|raw| extractor.extract(&raw).map_err(|e| e.to_string()));
+        match extracted {
+            Ok(article) => Some(article),
+            Err(e) => {
+                tally.bad(&e);
+                None
+            }
+        }
+    })
+}
+
 /// JSON Lines on stdout. A closed pipe (`storyfold ... | head`) ends the output quietly.
 pub struct JsonLines {
     out: BufWriter<Stdout>,

@@ -56,8 +56,10 @@ mod entities;
 mod quotes;
 mod sources;
 pub mod terms;
-#[cfg(test)]
-mod testutil;
+// Hand-built docs for this crate's tests and for the brief's, which builds on the same stories.
+#[cfg(any(test, feature = "testutil"))]
+#[doc(hidden)]
+pub mod testutil;
 mod timeline;
 
 pub use quotes::word_changes;

@@ -34,7 +34,7 @@ mod document;
 mod pipeline;
 
 pub use document::{story_document, story_document_for};
-pub use pipeline::{Committed, Outcome, Pipeline, PipelineConfig};
+pub use pipeline::{assemble_story, Committed, Outcome, Pipeline, PipelineConfig};
 pub use storyfold_store::{Store, StoredStory, StorySummary};
 
 /// Stage crates, for callers that run one stage alone.

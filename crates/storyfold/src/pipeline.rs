@@ -415,8 +415,9 @@ fn state_json<T: serde::Serialize>(stage: &'static str, state: &T) -> Result<ser
 }
 
 /// Builds the story record from its members: the headline of its earliest original, and the
-/// span of publication dates.
-fn assemble_story(
+/// span of publication dates. Public so that every shell that commits stories (the NATS
+/// sequencer too) builds them the same way.
+pub fn assemble_story(
     id: StoryId,
     aliases: Vec<StoryId>,
     docs: &[Doc],

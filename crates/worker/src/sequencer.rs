@@ -9,8 +9,8 @@ use storyfold::brief::Briefer;
 use storyfold::cluster::Clusterer;
 use storyfold::corroborate::Corroborator;
 use storyfold::dedup::Deduper;
-use storyfold::PipelineConfig;
-use storyfold_model::{ArticleId, ContentHash, CopyLink, Doc, GroupingReason, Story, StoryId};
+use storyfold::{assemble_story, PipelineConfig};
+use storyfold_model::{ArticleId, ContentHash, CopyLink, Doc, GroupingReason, StoryId};
 
 /// What the sequencer has decided so far: everything but the stage indexes themselves.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -385,49 +385,6 @@ impl Sequencer {
         }
         self.pending = Pending::default();
         Ok(updates)
-    }
-}
-
-/// Builds the story record from its members: the headline of its earliest original, and the
-/// span of publication dates (as `storyfold::Pipeline` does).
-fn assemble_story(
-    id: StoryId,
-    aliases: Vec<StoryId>,
-    docs: &[Doc],
-    links: &[CopyLink],
-    reasons: Vec<GroupingReason>,
-) -> Story {
-    let copies: BTreeSet<&ArticleId> = links.iter().map(|l| &l.copy).collect();
-    let dates: Vec<String> = docs
-        .iter()
-        .filter_map(|d| d.published.as_ref().map(|p| p.iso_date()))
-        .collect();
-    let headline = |doc: &Doc| doc.article.title.clone().filter(|t| !t.trim().is_empty());
-    let title = docs
-        .iter()
-        .filter(|d| !copies.contains(&d.article.id))
-        .min_by_key(|d| d.published.as_ref().map(|p| p.date))
-        .and_then(headline)
-        .or_else(|| docs.iter().find_map(headline))
-        .or_else(|| docs.first().map(|d| first_words(d.sentence_text(0), 12)))
-        .unwrap_or_default();
-    Story {
-        id,
-        aliases,
-        articles: docs.iter().map(|d| d.article.id.clone()).collect(),
-        title,
-        first_seen: dates.iter().min().cloned(),
-        last_seen: dates.iter().max().cloned(),
-        reasons,
-    }
-}
-
-fn first_words(text: &str, count: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().take(count + 1).collect();
-    if words.len() > count {
-        format!("{}…", words[..count].join(" "))
-    } else {
-        words.join(" ")
     }
 }
 

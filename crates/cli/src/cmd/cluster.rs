@@ -4,7 +4,7 @@
 //! `{"id","story","score","created","why"}` where `story` is the article's final story (stories
 //! merged later are followed to the surviving id), `score` the same-story score it joined with (0
 //! when it started the story) and `why` the one-line reason.
-use crate::io::{progress, read_articles, JsonLines, Tally};
+use crate::io::{extracted_articles, progress, JsonLines, Tally};
 use clap::Args as ClapArgs;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -32,31 +32,18 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let extractor = storyfold_extract::ExtractConfig::default().build()?;
     let analyzer = storyfold_analyze::AnalyzeConfig::default().build()?;
     let mut clusterer = config.build()?;
-    let mut tally = Tally::default();
     let bar = progress(None, "cluster");
     let mut updates: Vec<StoryUpdate> = Vec::new();
     let mut survivor: BTreeMap<String, String> = BTreeMap::new();
-    for raw in read_articles(&args.inputs) {
-        let raw = match raw {
-            Ok(r) => r,
-            Err(e) => {
-                tally.bad(&e);
-                continue;
-            }
-        };
-        let article = match extractor.extract(&raw) {
-            Ok(a) => a,
-            Err(e) => {
-                tally.bad(&e);
-                continue;
-            }
-        };
+    let mut tally = Tally::default();
+    let mut ok = 0;
+    for article in extracted_articles(&args.inputs, &extractor, &mut tally) {
         let update = clusterer.observe(&analyzer.analyze(article));
         for gone in &update.merged {
             survivor.insert(gone.0.clone(), update.story.0.clone());
         }
         updates.push(update);
-        tally.ok += 1;
+        ok += 1;
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -81,5 +68,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
     }
     out.finish()?;
+    tally.ok = ok;
     tally.finish("cluster")
 }

@@ -8,7 +8,7 @@
 //! `{"copy_start","copy_end","original_start","original_end","similarity","copy_text","original_text"}`
 //! with character (Unicode scalar) offsets into each article's clean text, end exclusive, and the
 //! passages' first 200 characters.
-use crate::io::{progress, read_articles, JsonLines, Tally};
+use crate::io::{extracted_articles, progress, JsonLines, Tally};
 use clap::Args as ClapArgs;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -31,26 +31,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let extractor = storyfold_extract::ExtractConfig::default().build()?;
     let analyzer = storyfold_analyze::AnalyzeConfig::default().build()?;
     let mut deduper = DedupConfig::default().build()?;
-    let mut tally = Tally::default();
     let bar = progress(None, "dedup");
     let mut order: Vec<String> = Vec::new();
     let mut texts: HashMap<String, String> = HashMap::new();
     let mut links: HashMap<String, CopyLink> = HashMap::new();
-    for raw in read_articles(&args.inputs) {
-        let raw = match raw {
-            Ok(r) => r,
-            Err(e) => {
-                tally.bad(&e);
-                continue;
-            }
-        };
-        let article = match extractor.extract(&raw) {
-            Ok(a) => a,
-            Err(e) => {
-                tally.bad(&e);
-                continue;
-            }
-        };
+    let mut tally = Tally::default();
+    let mut ok = 0;
+    for article in extracted_articles(&args.inputs, &extractor, &mut tally) {
         let doc = analyzer.analyze(article);
         for link in deduper.observe(&doc) {
             links.insert(link.copy.0.clone(), link);
@@ -59,7 +46,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         if texts.insert(id.clone(), doc.text).is_none() {
             order.push(id);
         }
-        tally.ok += 1;
+        ok += 1;
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -75,6 +62,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
     }
     out.finish()?;
+    tally.ok = ok;
     tally.finish("dedup")
 }
 

@@ -5,7 +5,7 @@
 //! where `published` is ISO 8601 (the full time stamp when the page gave one, else the day),
 //! `published_source` says where it came from (`given`, or the markup field such as
 //! `json-ld datePublished`), and `text` is the paragraphs separated by blank lines.
-use crate::io::{progress, read_articles, JsonLines, Tally};
+use crate::io::{extracted_articles, progress, JsonLines, Tally};
 use clap::Args as ClapArgs;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -55,25 +55,12 @@ fn article_json(article: &Article) -> Value {
 /// Runs `storyfold extract`.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let extractor = ExtractConfig::default().build()?;
-    let mut tally = Tally::default();
     let mut out = JsonLines::stdout();
     let bar = progress(None, "extract");
-    for raw in read_articles(&args.inputs) {
-        let raw = match raw {
-            Ok(r) => r,
-            Err(e) => {
-                tally.bad(&e);
-                continue;
-            }
-        };
-        let article = match extractor.extract(&raw) {
-            Ok(a) => a,
-            Err(e) => {
-                tally.bad(&e);
-                continue;
-            }
-        };
-        tally.ok += 1;
+    let mut tally = Tally::default();
+    let mut ok = 0;
+    for article in extracted_articles(&args.inputs, &extractor, &mut tally) {
+        ok += 1;
         bar.inc(1);
         if !out.write(&article_json(&article))? {
             break;
@@ -81,5 +68,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     bar.finish_and_clear();
     out.finish()?;
+    tally.ok = ok;
     tally.finish("extract")
 }
