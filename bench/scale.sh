@@ -4,15 +4,27 @@
 # killed with SIGKILL every few seconds). Needs nats-server (apt-get install -y nats-server).
 # Usage: bench/scale.sh [ARTICLES] [EVENTS]      (default 10000 300)
 #        SKIP_SPEED=1 bench/scale.sh ...           (the kill test only)
+# Cores: each worker process is pinned to one core (taskset), worker i on core (i-1) mod CORES
+# (CORES = nproc unless set), so 1 worker uses 1 core, 2 workers 2 cores, 4 workers 2 per core
+# on a 2-core box; `storyfold run` is pinned to core 0 as well. nats-server and the status polls
+# are not pinned. PIN=0 runs everything unpinned.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-10000}
 EVENTS=${2:-300}
 KILL_EVERY=${KILL_EVERY:-4}
+PIN=${PIN:-1}
+CORES=${CORES:-$(nproc)}
+pinned() {  # core-index: the taskset prefix that runs a command on one core (empty if PIN=0)
+  if [ "$PIN" = 1 ] && command -v taskset >/dev/null; then echo "taskset -c $(($1 % CORES))"; fi
+}
 command -v nats-server >/dev/null || { echo "nats-server not found: apt-get install -y nats-server" >&2; exit 1; }
 cd "$ROOT"
-cargo build --release -q -p storyfold-cli --features storyfold-worker/nats
-SF="${CARGO_TARGET_DIR:-$ROOT/target}/release/storyfold"
+# SF=/path/to/storyfold bench/scale.sh ... measures another build (e.g. the previous commit's).
+if [ -z "${SF:-}" ]; then
+  cargo build --release -q -p storyfold-cli --features storyfold-worker/nats
+  SF="${CARGO_TARGET_DIR:-$ROOT/target}/release/storyfold"
+fi
 WORK=$(mktemp -d)
 NATS_PID=""
 WORKERS=()
@@ -23,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 python3 bench/scale_gen.py "$N" "$EVENTS" "$WORK/stream.jsonl"
-echo "stream: $N articles, $EVENTS events, $(nproc) cores, $(date -u +%F)"
+echo "stream: $N articles, $EVENTS events, $(nproc) cores (workers pinned: PIN=$PIN, CORES=$CORES), $(date -u +%F), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 start_nats() {
   [ -n "$NATS_PID" ] && { kill "$NATS_PID"; wait "$NATS_PID" 2>/dev/null || true; }
@@ -36,12 +48,12 @@ now() { date +%s.%N; }
 wait_done() {
   while ! "$SF" -q worker --nats "$URL" --status | grep -q '"done":true'; do sleep 0.2; done
 }
-start_worker() {  # name
-  "$SF" -q worker --nats "$URL" --name "$1" --ack-wait "${ACK_WAIT:-5}" --lease-ms 2000 & WORKERS+=($!)
+start_worker() {  # name core-index
+  $(pinned "$2") "$SF" -q worker --nats "$URL" --name "$1" --ack-wait "${ACK_WAIT:-5}" --lease-ms 2000 & WORKERS+=($!)
 }
 stop_workers() { for p in "${WORKERS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; WORKERS=(); }
 
-t0=$(now); "$SF" -q --store "$WORK/ref.db" run "$WORK/stream.jsonl" >/dev/null; t1=$(now)
+t0=$(now); $(pinned 0) "$SF" -q --store "$WORK/ref.db" run "$WORK/stream.jsonl" >/dev/null; t1=$(now)
 RUN_RATE=$(python3 -c "print(round($N/($t1-$t0)))")
 echo "storyfold run (1 process): $(python3 -c "print(round($t1-$t0,2))") s, $RUN_RATE articles/s"
 
@@ -51,7 +63,7 @@ if [ -d examples ] && [ "${SKIP_EXAMPLES:-0}" != 1 ]; then
   for W in 1 2 4; do
     start_nats
     "$SF" -q publish --nats "$URL" examples 2>/dev/null
-    for i in $(seq "$W"); do start_worker "e$i"; done
+    for i in $(seq "$W"); do start_worker "e$i" $((i - 1)); done
     wait_done; stop_workers
     "$SF" -q --store "$WORK/ex$W.db" worker --nats "$URL" --sync 2>/dev/null
     echo "examples/, $W worker(s): $(python3 bench/scale_compare.py "$WORK/ex-ref.db" "$WORK/ex$W.db")"
@@ -64,7 +76,7 @@ for W in 1 2 4; do
   start_nats
   "$SF" -q publish --nats "$URL" "$WORK/stream.jsonl" 2>/dev/null
   t0=$(now)
-  for i in $(seq "$W"); do start_worker "w$i"; done
+  for i in $(seq "$W"); do start_worker "w$i" $((i - 1)); done
   wait_done; t1=$(now)
   stop_workers
   RATE[$W]=$(python3 -c "print(round($N/($t1-$t0)))")
@@ -74,21 +86,22 @@ done
 fi
 [ "${SKIP_SPEED:-0}" != 1 ] && echo "speed-up: 2 workers $(python3 -c "print(round(${RATE[2]}/${RATE[1]},2))")x, 4 workers $(python3 -c "print(round(${RATE[4]}/${RATE[1]},2))")x over 1 worker"
 
+[ "${SKIP_KILL:-0}" = 1 ] && exit 0
 # Kill test: two workers; every KILL_EVERY seconds one of them (alternately, so the sequencing
 # worker is among the victims) is killed with SIGKILL and restarted under a new name, until
 # every article is applied.
 start_nats
 "$SF" -q publish --nats "$URL" "$WORK/stream.jsonl" 2>/dev/null
 KILL_OPTS=(--ack-wait 2 --lease-ms 1500 --commit-every 250 --snapshot-every 1000)
-"$SF" -q worker --nats "$URL" --name k0 "${KILL_OPTS[@]}" & WORKERS+=($!)
-"$SF" -q worker --nats "$URL" --name k1 "${KILL_OPTS[@]}" & WORKERS+=($!)
+$(pinned 0) "$SF" -q worker --nats "$URL" --name k0 "${KILL_OPTS[@]}" & WORKERS+=($!)
+$(pinned 1) "$SF" -q worker --nats "$URL" --name k1 "${KILL_OPTS[@]}" & WORKERS+=($!)
 kills=0; t0=$(now)
 while ! "$SF" -q worker --nats "$URL" --status | grep -q '"done":true'; do
   sleep "$KILL_EVERY"
   "$SF" -q worker --nats "$URL" --status | grep -q '"done":true' && break
   victim=$((kills % 2))
   kill -9 "${WORKERS[$victim]}" 2>/dev/null || true; wait "${WORKERS[$victim]}" 2>/dev/null || true
-  "$SF" -q worker --nats "$URL" --name "k$victim-$kills" "${KILL_OPTS[@]}" & WORKERS[$victim]=$!
+  $(pinned "$victim") "$SF" -q worker --nats "$URL" --name "k$victim-$kills" "${KILL_OPTS[@]}" & WORKERS[$victim]=$!
   kills=$((kills + 1))
 done
 t1=$(now)

@@ -1,5 +1,8 @@
 //! Scores the analyzer on TimeML files (the same figures as `storyfold eval time`), without the
-//! CLI: `cargo run --release -p storyfold-analyze --example timeml -- DIR [--errors N] [PART]`.
+//! CLI: `cargo run --release -p storyfold-analyze --example timeml -- DIR [--errors N] [PART]
+//! [--half dev|heldout]`. `--half dev` keeps the first half of each folder's files (sorted by
+//! name), `--half heldout` the second half: rules are written looking at `dev` only, and
+//! `heldout` is the unseen figure.
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use storyfold_analyze::score::{parse_timeml, Counts, Timex};
@@ -28,10 +31,34 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    let only = args.get(3).cloned();
+    let context = args.iter().any(|a| a == "--context");
+    let only = args.get(3).cloned().filter(|a| !a.starts_with("--"));
+    let half = args
+        .iter()
+        .position(|a| a == "--half")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let mut files = Vec::new();
     collect(&dir, &mut files);
     files.sort();
+    if let Some(half) = half {
+        let mut by_folder: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+        for f in files {
+            let folder = f.parent().map(Path::to_path_buf).unwrap_or_default();
+            by_folder.entry(folder).or_default().push(f);
+        }
+        files = by_folder
+            .into_values()
+            .flat_map(|v| {
+                let cut = v.len().div_ceil(2);
+                if half == "dev" {
+                    v[..cut].to_vec()
+                } else {
+                    v[cut..].to_vec()
+                }
+            })
+            .collect();
+    }
     let analyzer = AnalyzeConfig::default()
         .build()
         .expect("default config builds");
@@ -71,7 +98,18 @@ fn main() {
                 match system.iter().find(|s| s.start < g.end && g.start < s.end) {
                     None => println!("MISS {name} [{dct}] {}", show(g)),
                     Some(s) if s.value != g.value => {
-                        println!("VAL  {name} [{dct}] gold {} sys {}", show(g), show(s))
+                        println!("VAL  {name} [{dct}] gold {} sys {}", show(g), show(s));
+                        if context {
+                            let mut a = g.start.saturating_sub(90);
+                            while !doc.text.is_char_boundary(a) {
+                                a -= 1;
+                            }
+                            let mut b = (g.end + 60).min(doc.text.len());
+                            while !doc.text.is_char_boundary(b) {
+                                b += 1;
+                            }
+                            println!("     | {}", doc.text[a..b].replace('\n', " "));
+                        }
                     }
                     Some(s) if s.start != g.start || s.end != g.end => {
                         println!("EXT  {name} [{dct}] gold {} sys {}", show(g), show(s))

@@ -407,7 +407,7 @@ pub const SPEECH_VERBS: &[&str] = &[
 ];
 
 fn contains(list: &[&str], word: &str) -> bool {
-    list.binary_search(&word).is_ok()
+    crate::tokens::listed(list, word)
 }
 
 fn is_month_or_weekday(word: &str) -> bool {

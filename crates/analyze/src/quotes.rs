@@ -174,7 +174,7 @@ fn attribute(context: &Context<'_>, span: &Span, inside: &dyn Fn(usize) -> bool)
         }
         let according =
             t.lower == "according" && tokens.get(v + 1).is_some_and(|n| n.lower == "to");
-        if !according && SPEECH_VERBS.binary_search(&t.lower.as_str()).is_err() {
+        if !according && !crate::tokens::listed(SPEECH_VERBS, &t.lower) {
             continue;
         }
         let distance = if v < first {

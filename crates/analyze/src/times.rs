@@ -1,6 +1,6 @@
 //! Time expressions: found on tokens, read into a meaning ([`Sem`]), then resolved to TIMEX3
 //! values against a reference date (the publication date) and the tense around them.
-use crate::tokens::{Token, TokenKind};
+use crate::tokens::{cmp_words, listed, Token, TokenKind};
 use chrono::{Datelike, Duration, NaiveDate};
 use storyfold_model::Grain;
 
@@ -125,6 +125,16 @@ pub enum Sem {
     DatedWeekday(u32, Box<Sem>),
     /// A point with a time of day: `Friday morning` (`MO`), `3 p.m.` (`15:00`).
     WithTime(Box<Sem>, String),
+    /// A set of one weekday (0 = Monday): `each Thursday` (`XXXX-WXX-4`).
+    EveryWeekday(u32),
+    /// A set of one month: `each July` (`XXXX-07`).
+    EveryMonth(u32),
+    /// A century by its ordinal: `the 20th century` (`19`).
+    Century(u32),
+    /// `the weekend`: the latest one in a past reading, the coming one in a future reading.
+    TheWeekend,
+    /// A whole number of units and a half: `2 1/2 years` (`P2Y6M`).
+    AndAHalf(u32, Unit),
 }
 
 /// A time expression found in the text, with its token range and meaning.
@@ -216,7 +226,7 @@ const NUMBERS: &[(&str, u32)] = &[
 
 fn lookup(table: &[(&str, u32)], word: &str) -> Option<u32> {
     table
-        .binary_search_by(|(k, _)| (*k).cmp(word))
+        .binary_search_by(|(k, _)| cmp_words(k, word))
         .ok()
         .map(|i| table[i].1)
 }
@@ -403,9 +413,12 @@ impl<'a> Tagger<'a> {
             {
                 out[k].sem = Sem::LastQuarter(1);
             }
+
             out[k].direction = match first.checked_sub(1).map(|p| self.word(p)) {
                 Some("last" | "past" | "ago") => Direction::Past,
                 Some("next" | "coming") => Direction::Future,
+                // "warnings issued until the weekend": a span from now to the coming one.
+                Some("until" | "till") if out[k].sem == Sem::TheWeekend => Direction::Future,
                 _ => self.direction(first, end),
             };
             let sentence = self.tokens[first].sentence;
@@ -536,10 +549,8 @@ impl<'a> Tagger<'a> {
     fn point(&self, i: usize) -> Option<(usize, Sem)> {
         let w = self.word(i);
         // Weekday, possibly with a date after it: "Friday, March 17".
-        if let Some(day) = lookup(WEEKDAYS, w) {
-            if !self.cap(i) {
-                return None;
-            }
+        // A weekday is capitalised; a lower-case one starts no other expression either.
+        if let Some(day) = lookup(WEEKDAYS, w).filter(|_| self.cap(i)) {
             let mut j = i + 1;
             if self.word(j) == "," {
                 j += 1;
@@ -607,6 +618,18 @@ impl<'a> Tagger<'a> {
             end += 1;
         }
         let code = format!("{hour:02}:{minute:02}");
+        // "10:35 a.m. (0735 GMT) Friday": the day after a short aside dates the time, and is
+        // tagged on its own.
+        if self.word(end) == "(" {
+            if let Some(close) = (end + 1..end + 5).find(|&k| self.word(k) == ")") {
+                if let Some((_, day)) = self
+                    .point(close + 1)
+                    .filter(|(_, sem)| is_day_like(sem) && self.same_sentence(i, close + 1))
+                {
+                    return Some((end, Sem::WithTime(Box::new(day), code)));
+                }
+            }
+        }
         let mut j = end;
         if self.word(j) == "," {
             j += 1;
@@ -630,6 +653,14 @@ impl<'a> Tagger<'a> {
     /// Month-day-year shapes, years, decades.
     fn date(&self, i: usize) -> Option<(usize, Sem)> {
         let w = self.word(i);
+        // "fiscal 1989" is read as the year.
+        if w == "fiscal" {
+            let year = year_of(self.word(i + 1))?;
+            return Some((i + 2, date(Some(year), None, None)));
+        }
+        if let Some((year, end)) = self.spelled_year(i) {
+            return Some((end, date(Some(year), None, None)));
+        }
         if let Some(month) = self.month_at(i) {
             let abbreviated = w.len() <= 4 && !matches!(w, "june" | "july" | "may");
             let mut j = i + 1;
@@ -663,6 +694,9 @@ impl<'a> Tagger<'a> {
                     return Some((k + 1, date(Some(year), Some(month), None)));
                 }
             }
+            if let Some((year, end)) = self.spelled_year(k) {
+                return Some((end, date(Some(year), Some(month), None)));
+            }
             // Month last year / next year / this year.
             if matches!(self.word(j), "last" | "next" | "this") && self.word(j + 1) == "year" {
                 let shift = match self.word(j) {
@@ -688,6 +722,10 @@ impl<'a> Tagger<'a> {
             (i, false)
         };
         if let Some(day) = day_of(self.word(day_at)) {
+            // "the 20th century" (TIMEX3 `19`).
+            if self.word(day_at + 1) == "century" && self.word(day_at) != day.to_string() {
+                return Some((day_at + 2, Sem::Century(day)));
+            }
             let mut j = day_at + 1;
             if self.word(j) == "of" {
                 j += 1;
@@ -732,12 +770,70 @@ impl<'a> Tagger<'a> {
     fn decade(&self, i: usize) -> Option<(usize, Sem)> {
         let j = if self.word(i) == "the" { i + 1 } else { i };
         let w = self.word(j);
+        // "the nineties": a decade of the 1900s (ages are "their nineties", not "the").
+        if j > i {
+            let tens = match w {
+                "twenties" => 2,
+                "thirties" => 3,
+                "forties" => 4,
+                "fifties" => 5,
+                "sixties" => 6,
+                "seventies" => 7,
+                "eighties" => 8,
+                "nineties" => 9,
+                _ => 0,
+            };
+            if tens > 0 {
+                return Some((j + 1, Sem::Decade(190 + tens)));
+            }
+        }
         let digits = w.strip_suffix('s')?;
         if digits.len() == 4 && digits.ends_with('0') {
             let year = year_of(digits)?;
             return Some((j + 1, Sem::Decade(year / 10)));
         }
         None
+    }
+
+    /// A year in words, as broadcast transcripts write them: "nineteen ninety-six",
+    /// "the year two thousand"; returns the year and the token after it.
+    fn spelled_year(&self, i: usize) -> Option<(i32, usize)> {
+        match self.word(i) {
+            "nineteen" => {
+                let tens = lookup(NUMBERS, self.word(i + 1)).filter(|n| (10..100).contains(n))?;
+                let (n, end) = if tens >= 20 && tens % 10 == 0 {
+                    self.number(i + 1)?
+                } else {
+                    (Some(tens), i + 2)
+                };
+                // "nineteen twenty-year-olds" counts people.
+                if unit_of(self.word(end)).is_some() || self.word(end) == "-" {
+                    return None;
+                }
+                Some((1900 + n? as i32, end))
+            }
+            "the"
+                if self.word(i + 1) == "year"
+                    && self.word(i + 2) == "two"
+                    && self.word(i + 3) == "thousand" =>
+            {
+                let mut end = i + 4;
+                let mut year = 2000;
+                let k = if self.word(end) == "and" {
+                    end + 1
+                } else {
+                    end
+                };
+                if lookup(NUMBERS, self.word(k)).is_some_and(|n| (1..100).contains(&n)) {
+                    if let (Some(n), after) = self.number(k)? {
+                        year += n as i32;
+                        end = after;
+                    }
+                }
+                Some((year, end))
+            }
+            _ => None,
+        }
     }
 
     fn month_at(&self, i: usize) -> Option<u32> {
@@ -763,7 +859,14 @@ impl<'a> Tagger<'a> {
         {
             return false;
         }
-        if i > 0 && self.tokens[i - 1].kind == TokenKind::Punct && self.glued(i) && before != "(" {
+        let modified =
+            before == "-" && matches!(self.word(i.wrapping_sub(2)), "mid" | "early" | "late");
+        if i > 0
+            && self.tokens[i - 1].kind == TokenKind::Punct
+            && self.glued(i)
+            && before != "("
+            && !modified
+        {
             return false;
         }
         let after = self.tokens.get(i + 1);
@@ -816,13 +919,27 @@ impl<'a> Tagger<'a> {
             }
             _ => {}
         }
+        // A capitalised title in quotes (ABC's "This Week") names a show, not a week.
+        let titled = self.cap(i)
+            && self.cap(i + 1)
+            && matches!(
+                self.word(i.wrapping_sub(1)),
+                "\"" | "\u{201c}" | "``" | "'" | "\u{2018}"
+            );
+        if titled {
+            return None;
+        }
         let shift = match w {
             "last" | "past" | "previous" => -1,
             "next" | "coming" => 1,
             "this" | "current" => 0,
             _ => return None,
         };
-        let j = i + 1;
+        let mut j = i + 1;
+        // "the current fiscal year", "next fiscal year": the fiscal year is read as the year.
+        if self.word(j) == "fiscal" && matches!(self.word(j + 1), "year" | "quarter") {
+            j += 1;
+        }
         let next = self.word(j);
         if !self.same_sentence(i, j) {
             return None;
@@ -894,6 +1011,10 @@ impl<'a> Tagger<'a> {
             if self.word(j + 1) == "'s" {
                 year = Some(y);
                 j += 2;
+            } else if ordinal_of(self.word(j + 1)).is_some() {
+                // "the 1988 second quarter"
+                year = Some(y);
+                j += 1;
             }
         }
         let w = self.word(j);
@@ -1024,7 +1145,16 @@ impl<'a> Tagger<'a> {
             "past" | "next" | "first" | "last" => i + 1,
             _ => i,
         };
-        let (amount, j) = self.number(start)?;
+        let (amount, mut j) = self.number(start)?;
+        // "2 1/2 years"
+        let and_a_half = self.word(j) == "1"
+            && self.word(j + 1) == "/"
+            && self.word(j + 2) == "2"
+            && self.glued(j + 1)
+            && self.glued(j + 2);
+        if and_a_half {
+            j += 3;
+        }
         let mut k = j;
         if self.word(k) == "-" && self.glued(k) {
             k += 1;
@@ -1034,6 +1164,14 @@ impl<'a> Tagger<'a> {
         if !self.same_sentence(i, k) {
             return None;
         }
+        // "three-quarters of the vote", "three quarters of them" are fractions.
+        if unit == Unit::Quarter && is_plural_unit(unit_word) && (k > j || self.word(k + 1) == "of")
+        {
+            return None;
+        }
+        if let (true, Some(n)) = (and_a_half, amount) {
+            return Some((k + 1, Sem::AndAHalf(n, unit)));
+        }
         // "a 6-year-old boy" is an age, not a time expression.
         if self.word(k + 1) == "-" && self.word(k + 2) == "old" {
             return None;
@@ -1042,8 +1180,11 @@ impl<'a> Tagger<'a> {
         let end = k + 1;
         match self.word(end) {
             "ago" | "earlier" if start == i => {
-                let n = amount.unwrap_or(1) as i64;
-                return Some((end + 1, Sem::Offset(unit, -n)));
+                // "several years ago" names no particular year.
+                let Some(n) = amount else {
+                    return Some((end + 1, Sem::Reference("PAST_REF")));
+                };
+                return Some((end + 1, Sem::Offset(unit, -(n as i64))));
             }
             "later" | "from" if start == i => {
                 if self.word(end) == "from" && self.word(end + 1) != "now" {
@@ -1088,8 +1229,44 @@ impl<'a> Tagger<'a> {
         let two = (w, self.word(i + 1));
         Some(match two {
             ("the", "future") => (i + 2, Sem::Reference("FUTURE_REF")),
-            ("the", "past") if !matches!(self.word(i + 2), "few" | "two" | "three") => {
+            ("the", "near") if self.word(i + 2) == "future" => {
+                (i + 3, Sem::Reference("FUTURE_REF"))
+            }
+            // "the past year" is the year, read at "past"; "the past" alone is PAST_REF.
+            ("the", "past")
+                if !matches!(self.word(i + 2), "few" | "two" | "three")
+                    && unit_of(self.word(i + 2)).is_none() =>
+            {
                 (i + 2, Sem::Reference("PAST_REF"))
+            }
+            ("the", "weekend") => (i + 2, Sem::TheWeekend),
+            // The reference year in a report: "the full year", "the fiscal year".
+            ("the", "full" | "fiscal") if self.word(i + 2) == "year" => {
+                (i + 3, Sem::RelUnit(Unit::Year, 0))
+            }
+            // "for the year", "in the year ended Sept. 30": the year of the report, unless a
+            // compound or a spelled-out year follows ("the year-ago quarter", "the year two
+            // thousand").
+            // "the year 1998" is that year.
+            ("the", "year") if year_of(self.word(i + 2)).is_some() => {
+                (i + 3, date(year_of(self.word(i + 2)), None, None))
+            }
+            ("the", "year")
+                if !matches!(
+                    self.word(i + 2),
+                    "-" | "'s" | "of" | "two" | "ago" | "earlier" | "before" | "after"
+                ) =>
+            {
+                (i + 2, Sem::RelUnit(Unit::Year, 0))
+            }
+            // TimeML sets: "each Thursday" = XXXX-WXX-4, "every July" = XXXX-07.
+            ("every" | "each", d) if lookup(WEEKDAYS, d).is_some() && self.cap(i + 1) => {
+                (i + 2, Sem::EveryWeekday(lookup(WEEKDAYS, d)?))
+            }
+            ("every" | "each", _)
+                if self.month_at(i + 1).is_some() && self.word(i + 1) != "may" =>
+            {
+                (i + 2, Sem::EveryMonth(self.month_at(i + 1)?))
             }
             ("at", "present") => (i + 2, Sem::Reference("PRESENT_REF")),
             ("these", "days") => (i + 2, Sem::Reference("PRESENT_REF")),
@@ -1097,17 +1274,17 @@ impl<'a> Tagger<'a> {
                 (i + 2, Sem::Set(unit_of(u)?))
             }
             // TimeML: an unspecified number of units ("recent years" = PXY).
-            ("recent", u @ ("years" | "months" | "weeks" | "days")) => {
+            ("recent", u @ ("years" | "months" | "weeks" | "days" | "quarters")) => {
                 (i + 2, Sem::Duration(None, unit_of(u)?))
             }
             _ => match w {
                 "now" | "currently" | "presently" | "nowadays" => {
                     (i + 1, Sem::Reference("PRESENT_REF"))
                 }
-                "current" if i + 1 < self.tokens.len() => (i + 1, Sem::Reference("PRESENT_REF")),
                 // TimeML marks "recently" but not "previously", "formerly" or "soon" (adverbs
-                // that order events rather than name a time).
-                "recently" | "recent" => (i + 1, Sem::Reference("PAST_REF")),
+                // that order events rather than name a time), and rarely the adjectives
+                // "current" and "recent" alone ("current policy", "recent attacks").
+                "recently" => (i + 1, Sem::Reference("PAST_REF")),
                 "daily" => (i + 1, Sem::Set(Unit::Day)),
                 "weekly" => (i + 1, Sem::Set(Unit::Week)),
                 "monthly" => (i + 1, Sem::Set(Unit::Month)),
@@ -1128,9 +1305,12 @@ impl<'a> Tagger<'a> {
                     } else {
                         j + 1
                     };
-                    let year = year_of(self.word(k))?;
+                    let (year, end) = match year_of(self.word(k)) {
+                        Some(year) => (year, k + 1),
+                        None => self.spelled_year(k)?,
+                    };
                     (
-                        k + 1,
+                        end,
                         Sem::Season {
                             code,
                             year: Some(year),
@@ -1155,7 +1335,7 @@ impl<'a> Tagger<'a> {
             }
         };
         let mut k = first;
-        while k > 0 && first - k < 12 {
+        while k > 0 && first - k < 16 {
             k -= 1;
             if self.tokens[k].sentence != sentence {
                 break;
@@ -1197,7 +1377,7 @@ impl<'a> Tagger<'a> {
             if matches!(verb, "set" | "due" | "going" | "is") {
                 return Some(Direction::Future);
             }
-            if INTENT_WORDS.binary_search(&verb).is_ok() {
+            if listed(INTENT_WORDS, verb) {
                 // "hope to", "plans to": an intention points forward; "hoped to", "was expected
                 // to" is a plan seen from the past, which may already have happened.
                 let in_the_past = verb.ends_with("ed")
@@ -1209,26 +1389,26 @@ impl<'a> Tagger<'a> {
                 });
             }
         }
-        if matches!(w, "was" | "were" | "had")
-            && FUTURE_WORDS.binary_search(&self.word(k + 1)).is_ok()
-        {
+        if matches!(w, "was" | "were" | "had") && listed(FUTURE_WORDS, self.word(k + 1)) {
             // "were planning to", "was expected to": the plan points forward from a past
             // moment, so the date may lie on either side of the reference.
             return Some(Direction::Unknown);
         }
-        if FUTURE_WORDS.binary_search(&w).is_ok() {
+        if listed(FUTURE_WORDS, w) {
             if k > 0 && matches!(self.word(k - 1), "was" | "were" | "been") {
                 return Some(Direction::Unknown);
             }
             return Some(Direction::Future);
         }
-        let participle = PAST_WORDS.binary_search(&w).is_ok()
-            || (w.len() > 4 && w.ends_with("ed") && NOT_PAST.binary_search(&w).is_err());
-        if participle
-            && k > 0
-            && DETERMINERS.binary_search(&self.word(k - 1)).is_ok()
-            && w.ends_with("ed")
-        {
+        // "since" starts a span that reaches the present from the past.
+        if w == "since" {
+            return Some(Direction::Past);
+        }
+        // "untouched", "unexpected", "unnamed" are adjectives.
+        let negated_adjective = w.starts_with("un") && w.ends_with("ed");
+        let participle = listed(PAST_WORDS, w)
+            || (w.len() > 4 && w.ends_with("ed") && !negated_adjective && !listed(NOT_PAST, w));
+        if participle && k > 0 && listed(DETERMINERS, self.word(k - 1)) && w.ends_with("ed") {
             // "a chartered ship", "the planned refit": an adjective, not a verb.
             return None;
         }
@@ -1710,6 +1890,44 @@ pub fn resolve(
             }
             base
         }
+        Sem::EveryWeekday(day) => point(format!("XXXX-WXX-{}", day + 1), Grain::Duration),
+        Sem::EveryMonth(month) => point(format!("XXXX-{month:02}"), Grain::Duration),
+        Sem::Century(n) => point(format!("{:02}", n.saturating_sub(1)), Grain::Decade),
+        Sem::TheWeekend => {
+            let Some(r) = reference else {
+                return point("XXXX-WXX-WE".into(), Grain::Week);
+            };
+            let today = weekday_index(r);
+            let week = match direction {
+                // A weekday before Saturday looks ahead to this week's weekend.
+                Direction::Future if today < 6 => r,
+                Direction::Future => r + Duration::days(7),
+                // Saturday and Sunday are in the weekend under way; other days look back.
+                _ if today >= 5 => r,
+                _ => r - Duration::days(7),
+            };
+            point(format!("{}-WE", iso_week(week)), Grain::Week)
+        }
+        Sem::AndAHalf(n, unit) => {
+            let (prefix, code) = unit.duration_code();
+            let half = match unit {
+                Unit::Year => "6M",
+                Unit::Month => "15D",
+                Unit::Week => "3DT12H",
+                Unit::Day => "T12H",
+                Unit::Hour => "30M",
+                Unit::Minute => "30S",
+                Unit::Decade => "5Y",
+                Unit::Century => "50Y",
+                _ => "",
+            };
+            let value = if half.is_empty() {
+                format!("{prefix}{n}{code}")
+            } else {
+                format!("{prefix}{n}{code}{half}")
+            };
+            point(value, Grain::Duration)
+        }
         Sem::WithTime(inner, code) => {
             let base = resolve(inner, reference, direction, context_year);
             Resolved {
@@ -2090,6 +2308,176 @@ mod tests {
                 pair("the end of 2022", "2022"),
                 pair("December 30", "2022-12-30")
             ]
+        );
+    }
+
+    #[test]
+    fn issue_4_years_in_words_and_centuries() {
+        assert_eq!(
+            values(
+                "The plant opened in March nineteen eighty-two and closed by the year two thousand.",
+                "2001-05-02"
+            ),
+            vec![pair("March nineteen eighty-two", "1982-03"), pair("the year two thousand", "2000")]
+        );
+        assert_eq!(
+            values(
+                "The levee failed in the spring of nineteen seventy-three.",
+                "2001-05-02"
+            ),
+            vec![pair("the spring of nineteen seventy-three", "1973-SP")]
+        );
+        assert_eq!(
+            values("Nineteen people drowned.", "2001-05-02"),
+            Vec::<(String, String)>::new()
+        );
+        assert_eq!(
+            values(
+                "Built in the 19th century, the mill thrived in the sixties and reopened mid-2004.",
+                "2010-01-01"
+            ),
+            vec![
+                pair("the 19th century", "18"),
+                pair("the sixties", "196"),
+                pair("mid-2004", "2004")
+            ]
+        );
+    }
+
+    #[test]
+    fn issue_4_sets_of_a_weekday_or_a_month() {
+        assert_eq!(
+            values(
+                "The ferry sails each Tuesday and the fair opens every June.",
+                "2010-01-01"
+            ),
+            vec![
+                pair("each Tuesday", "XXXX-WXX-2"),
+                pair("every June", "XXXX-06")
+            ]
+        );
+    }
+
+    #[test]
+    fn issue_4_report_years_and_quarters() {
+        let text = "Profit for the full year rose, and it expects more in the current fiscal year \
+                    than in fiscal 2008; the 2008 third quarter was weak.";
+        assert_eq!(
+            values(text, "2009-11-04"),
+            vec![
+                pair("the full year", "2009"),
+                pair("current fiscal year", "2009"),
+                pair("fiscal 2008", "2008"),
+                pair("the 2008 third quarter", "2008-Q3")
+            ]
+        );
+        assert_eq!(
+            values("Sales for the year ended June 30 rose.", "2009-11-04"),
+            vec![pair("the year", "2009"), pair("June 30", "2009-06-30")]
+        );
+        assert_eq!(
+            values("The dam was finished in the year 1961.", "2009-11-04"),
+            vec![pair("the year 1961", "1961")]
+        );
+    }
+
+    #[test]
+    fn issue_4_halves_and_fractions() {
+        assert_eq!(
+            values(
+                "The crew waited 3 1/2 hours after a 2 1/2 years refit.",
+                "2009-11-04"
+            ),
+            vec![pair("3 1/2 hours", "PT3H30M"), pair("2 1/2 years", "P2Y6M")]
+        );
+        assert_eq!(
+            values(
+                "Nearly three-quarters of the voters stayed home.",
+                "2009-11-04"
+            ),
+            Vec::<(String, String)>::new()
+        );
+    }
+
+    #[test]
+    fn issue_4_the_weekend_follows_the_tense() {
+        // 2026-11-16 is a Monday, 2026-11-18 a Wednesday.
+        assert_eq!(
+            values("The storm hit the coast over the weekend.", "2026-11-16"),
+            vec![pair("the weekend", "2026-W46-WE")]
+        );
+        assert_eq!(
+            values("The market will reopen after the weekend.", "2026-11-18"),
+            vec![pair("the weekend", "2026-W47-WE")]
+        );
+        assert_eq!(
+            values(
+                "Gale warnings were issued for the bay until the weekend.",
+                "2026-11-18"
+            ),
+            vec![pair("the weekend", "2026-W47-WE")]
+        );
+    }
+
+    #[test]
+    fn issue_4_adjectives_and_vague_offsets() {
+        assert_eq!(
+            values("Recent floods tested the current budget.", "2026-11-16"),
+            Vec::<(String, String)>::new()
+        );
+        assert_eq!(
+            values(
+                "Prices fell in recent quarters, as they did several years ago.",
+                "2026-11-16"
+            ),
+            vec![
+                pair("recent quarters", "PXQ"),
+                pair("several years ago", "PAST_REF")
+            ]
+        );
+    }
+
+    #[test]
+    fn issue_4_since_reads_back_and_an_un_adjective_is_no_tense() {
+        assert_eq!(
+            values(
+                "Police have been looking for him since shortly after the Nov. 3 robbery.",
+                "2027-02-10"
+            ),
+            vec![pair("Nov. 3", "2026-11-03")]
+        );
+        assert_eq!(
+            values(
+                "The airline will add flights to Perth by August to reach towns untouched by rail.",
+                "2027-02-10"
+            ),
+            vec![pair("August", "2027-08")]
+        );
+    }
+
+    #[test]
+    fn issue_4_a_time_dated_by_the_day_after_an_aside() {
+        // 2026-11-21 is a Saturday.
+        assert_eq!(
+            values(
+                "The blast came at 9:10 a.m. (0610 GMT) Friday near the port.",
+                "2026-11-21"
+            ),
+            vec![
+                pair("9:10 a.m.", "2026-11-20T09:10"),
+                pair("Friday", "2026-11-20")
+            ]
+        );
+    }
+
+    #[test]
+    fn issue_4_a_show_title_is_not_a_week() {
+        assert_eq!(
+            values(
+                "She spoke on the program \"This Week\" about the strike.",
+                "2026-11-16"
+            ),
+            Vec::<(String, String)>::new()
         );
     }
 }

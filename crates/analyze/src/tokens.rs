@@ -50,6 +50,21 @@ impl Token {
     }
 }
 
+/// Orders words as `str::cmp` does, comparing the first bytes inline: most probes of a word table
+/// differ there, and a call to `memcmp` per probe was a fifth of the analyzer's time (perf).
+pub(crate) fn cmp_words(a: &str, b: &str) -> std::cmp::Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    match x.first().cmp(&y.first()) {
+        std::cmp::Ordering::Equal => x.cmp(y),
+        other => other,
+    }
+}
+
+/// Whether `word` is in `list` (sorted).
+pub(crate) fn listed(list: &[&str], word: &str) -> bool {
+    list.binary_search_by(|k| cmp_words(k, word)).is_ok()
+}
+
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
 }
@@ -254,12 +269,12 @@ fn ends_sentence(tokens: &[Token], i: usize) -> bool {
         return false;
     }
     if acronym {
-        return OPENERS.binary_search(&next.lower.as_str()).is_ok();
+        return listed(OPENERS, &next.lower);
     }
     if token.lower == "." && i > 0 {
         let before = &tokens[i - 1];
         if before.is_word() && before.end == token.start {
-            if ABBREVIATIONS.binary_search(&before.lower.as_str()).is_ok() {
+            if listed(ABBREVIATIONS, &before.lower) {
                 return false;
             }
             // An initial: "John F. Kennedy".

@@ -4,6 +4,8 @@
 //! `cargo run -p storyfold-cluster --example pairs -- FILE dev|test|all ['{"weight_numbers":0.1}']`
 //! `dev` keeps even rows, `test` odd rows.
 use std::io::BufRead;
+#[path = "common/embedding.rs"]
+mod embedding;
 use storyfold_cluster::{score, ClusterConfig};
 use storyfold_model::{Article, ArticleId, ContentHash, Doc};
 
@@ -13,10 +15,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .get(1)
         .ok_or("usage: pairs FILE dev|test|all [CONFIG_JSON]")?;
     let split = args.get(2).map(String::as_str).unwrap_or("dev");
-    let config: ClusterConfig = match args.get(3) {
-        Some(json) => serde_json::from_str(json)?,
-        None => ClusterConfig::default(),
-    };
+    // Every further argument is one configuration (JSON) to score; none: the defaults.
+    let mut configs: Vec<ClusterConfig> = args[3.min(args.len())..]
+        .iter()
+        .map(|json| serde_json::from_str(json))
+        .collect::<Result<_, _>>()?;
+    if configs.is_empty() {
+        configs.push(ClusterConfig::default());
+    }
+    let embedder = embedding::from_env()?;
     let file = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut rows = Vec::new();
     for line in file.lines() {
@@ -29,33 +36,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         if keep {
             let en = v["lang1"] == "en" && v["lang2"] == "en";
-            let a = doc("a", v["text1"].as_str().ok_or("text1")?);
-            let b = doc("b", v["text2"].as_str().ok_or("text2")?);
+            // The CSV names each side's language (the CLI's analyzer detects it instead).
+            let mut a = doc("a", v["text1"].as_str().ok_or("text1")?);
+            let mut b = doc("b", v["text2"].as_str().ok_or("text2")?);
+            a.language = v["lang1"].as_str().map(str::to_string);
+            b.language = v["lang2"].as_str().map(str::to_string);
             rows.push((en, a, b, -v["overall"].as_f64().ok_or("overall")?));
         }
     }
-    let mut clusterer = config.build()?;
-    for (_, a, b, _) in &rows {
-        clusterer.learn(a);
-        clusterer.learn(b);
-    }
-    let (mut all_x, mut all_y, mut en_x, mut en_y) = (vec![], vec![], vec![], vec![]);
-    for (en, a, b, gold) in &rows {
-        let s = f64::from(clusterer.similarity(a, b));
-        all_x.push(s);
-        all_y.push(*gold);
-        if *en {
-            en_x.push(s);
-            en_y.push(*gold);
+    for (n, config) in configs.iter().enumerate() {
+        let mut clusterer = embedding::attach(config.build()?, &embedder);
+        for (_, a, b, _) in &rows {
+            clusterer.learn(a);
+            clusterer.learn(b);
         }
+        let (mut all_x, mut all_y, mut en_x, mut en_y) = (vec![], vec![], vec![], vec![]);
+        for (en, a, b, gold) in &rows {
+            let s = f64::from(clusterer.similarity(a, b));
+            all_x.push(s);
+            all_y.push(*gold);
+            if *en {
+                en_x.push(s);
+                en_y.push(*gold);
+            }
+        }
+        println!(
+            "{split} pairs {} r {:.4} en-en {} r {:.4} {}",
+            all_x.len(),
+            score::pearson(&all_x, &all_y).unwrap_or(f64::NAN),
+            en_x.len(),
+            score::pearson(&en_x, &en_y).unwrap_or(f64::NAN),
+            args.get(3 + n).map(String::as_str).unwrap_or("{}")
+        );
     }
-    println!(
-        "{split} pairs {} r {:.4} en-en {} r {:.4}",
-        all_x.len(),
-        score::pearson(&all_x, &all_y).unwrap_or(f64::NAN),
-        en_x.len(),
-        score::pearson(&en_x, &en_y).unwrap_or(f64::NAN)
-    );
+    embedding::save();
     Ok(())
 }
 

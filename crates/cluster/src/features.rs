@@ -45,6 +45,8 @@ pub(crate) struct Features {
     pub numbers: SparseVec,
     /// Publication day, when known.
     pub day: Option<i32>,
+    /// Unit sentence embedding, when an embedder is attached.
+    pub embedding: Option<Vec<f32>>,
 }
 
 fn is_stop(word: &str) -> bool {
@@ -345,6 +347,7 @@ pub(crate) fn weigh(raw: &RawFeatures<'_>, idf: impl Fn(u64) -> f32, title_boost
         entities: SparseVec::unit(entities),
         numbers: SparseVec::unit(numbers),
         day: raw.day,
+        embedding: None,
     }
 }
 

@@ -455,5 +455,23 @@ fn bench_zipf(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, bench_zipf);
+/// With `CORROBORATE_DUMP=PATH`, writes every bench story's result as JSON (one line per
+/// story) before timing, so changes meant to keep results identical can be diffed.
+fn dump(_: &mut Criterion) {
+    let Ok(path) = std::env::var("CORROBORATE_DUMP") else {
+        return;
+    };
+    let corroborator = CorroborateConfig::default()
+        .build()
+        .expect("default config");
+    let mut out = String::new();
+    for (story, docs, links) in stories(8).iter().chain(zipf_stories(8).iter()) {
+        let result = corroborator.corroborate(story, docs, links);
+        out.push_str(&serde_json::to_string(&result).expect("serializable"));
+        out.push('\n');
+    }
+    std::fs::write(&path, out).expect("writable dump path");
+}
+
+criterion_group!(benches, dump, bench, bench_zipf);
 criterion_main!(benches);

@@ -4,10 +4,10 @@
 use crate::dates::{time_interval, Interval};
 use crate::entities::StoryEntities;
 use crate::sources::Sources;
-use crate::terms::{fold, Interner, StemCache, TermKind, WordCache};
+use crate::terms::{fold, DocWords, FxHashMap, FxHasher, Interner, StemCache, TermKind, WordCache};
 use crate::CorroborateConfig;
-use std::collections::{HashMap, HashSet};
-use storyfold_model::text::{normalize_whitespace, words};
+use std::collections::HashSet;
+use storyfold_model::text::words;
 use storyfold_model::{
     Claim, ClaimSpan, ClaimStatus, Contradiction, ContradictionKind, Doc, EntityKind, Grain, Span,
 };
@@ -32,8 +32,8 @@ pub(crate) struct DateFact {
     pub grain: Grain,
     pub is_range: bool,
     pub text: String,
-    /// `text` folded word by word, for comparing wordings.
-    folded: String,
+    /// `text` folded word by word, as an id of the story's labels, for comparing wordings.
+    folded: u32,
 }
 
 /// A place or person mention and the words around it (its role in the clause).
@@ -43,8 +43,9 @@ struct EntityFact {
     kind: EntityKind,
     term: u32,
     text: String,
-    before: String,
-    after: String,
+    /// The folded words just before and after the mention, as ids of the story's labels.
+    before: Option<u32>,
+    after: Option<u32>,
 }
 
 /// One claim unit: a sentence or a clause of one article.
@@ -55,6 +56,11 @@ pub(crate) struct Unit {
     /// Sorted, unique term ids.
     pub terms: Vec<u32>,
     pub weight: f32,
+    /// Half the weight of the unit's dates: the most [`compatible_dates`] can add.
+    half_date_weight: f32,
+    /// The largest weight of a number, date or named place or person of the unit: what a
+    /// conflict takes out of the unit at most.
+    max_fact_weight: f32,
     numbers: Vec<NumberFact>,
     pub dates: Vec<DateFact>,
     entities: Vec<EntityFact>,
@@ -71,6 +77,8 @@ pub(crate) struct Aligned {
     pub weights: Vec<f32>,
     /// The story's written words, folded and classified.
     pub words: WordCache,
+    /// Each article's words, segmented once.
+    pub doc_words: Vec<DocWords>,
 }
 
 const CLAUSE_BREAKS: &[&str] = &["; ", " – ", " — ", ", while ", ", but ", ", and ", ", as "];
@@ -93,7 +101,7 @@ pub(crate) fn is_future_word(folded: &str) -> bool {
 
 /// Splits a sentence into claim units: on line breaks always, and, for sentences longer than
 /// `max_words`, at clause boundaries that leave at least 8 words on each side.
-fn split_units(text: &str, span: Span, max_words: usize) -> Vec<Span> {
+fn split_units(text: &str, doc_words: &DocWords, span: Span, max_words: usize) -> Vec<Span> {
     let mut lines = Vec::new();
     let mut start = span.start;
     for (i, _) in span.slice(text).match_indices('\n') {
@@ -104,7 +112,7 @@ fn split_units(text: &str, span: Span, max_words: usize) -> Vec<Span> {
     let mut out = Vec::new();
     for line in lines {
         let piece = line.slice(text);
-        let total = words(piece).count();
+        let total = doc_words.count(text, line.start, line.end);
         let mut cuts = vec![line.start];
         if total > max_words {
             let mut breaks: Vec<usize> = CLAUSE_BREAKS
@@ -114,8 +122,8 @@ fn split_units(text: &str, span: Span, max_words: usize) -> Vec<Span> {
             breaks.sort_unstable();
             let mut last = line.start;
             for b in breaks {
-                let before = words(&text[last..b]).count();
-                let after = words(&text[b..line.end]).count();
+                let before = doc_words.count(text, last, b);
+                let after = doc_words.count(text, b, line.end);
                 if before >= 8 && after >= 8 {
                     cuts.push(b);
                     last = b;
@@ -144,7 +152,16 @@ struct Builder<'a> {
     stems: StemCache,
     interner: Interner,
     words: WordCache,
-    labels: HashMap<String, u32>,
+    doc_words: Vec<DocWords>,
+    tokens: Vec<(usize, usize, u32)>,
+    labels: FxHashMap<String, u32>,
+    /// Written word (index into `words`) -> label id of its folded form.
+    folded_labels: FxHashMap<u32, u32>,
+    /// Per doc, the interval of each time expression ([`time_interval`]), read once.
+    intervals: Vec<Vec<Option<Interval>>>,
+    /// Term ids of dates and entities already interned (formatting the key is the cost).
+    date_terms: FxHashMap<Interval, u32>,
+    entity_terms: Vec<Option<u32>>,
 }
 
 impl Builder<'_> {
@@ -155,6 +172,18 @@ impl Builder<'_> {
         }
         let id = self.labels.len() as u32;
         self.labels.insert(text.to_string(), id);
+        id
+    }
+
+    /// The label id of a written word's folded form.
+    fn folded_label(&mut self, word: u32) -> u32 {
+        if let Some(id) = self.folded_labels.get(&word) {
+            return *id;
+        }
+        let folded = std::mem::take(&mut self.words.infos[word as usize].folded);
+        let id = self.label(&folded);
+        self.words.infos[word as usize].folded = folded;
+        self.folded_labels.insert(word, id);
         id
     }
 
@@ -169,15 +198,14 @@ impl Builder<'_> {
         let covered_times: Vec<usize> = (0..doc.times.len())
             .filter(|&t| span.contains(&doc.times[t].span))
             .collect();
-        let cache = &mut self.words;
-        let tokens: Vec<(Span, u32)> = words(span.slice(text))
-            .map(|w| {
-                (
-                    Span::new(span.start + w.start, span.start + w.end),
-                    cache.index(w.text),
-                )
-            })
+        let intervals = &self.intervals[d];
+        let mut within = std::mem::take(&mut self.tokens);
+        self.doc_words[d].within(text, span.start, span.end, &mut self.words, &mut within);
+        let tokens: Vec<(Span, u32)> = within
+            .iter()
+            .map(|&(s, e, w)| (Span::new(s, e), w))
             .collect();
+        self.tokens = within;
         // A person's or place's words stand for the entity alone ("Xi" = "Xi Jinping"); an
         // organisation's name also says what the sentence is about ("General Hospital",
         // "Harbour Authority"), so its words count as words too.
@@ -187,7 +215,7 @@ impl Builder<'_> {
                     && doc.entities[m].span.contains(s)
             }) || covered_times
                 .iter()
-                .any(|&t| doc.times[t].span.contains(s) && time_interval(&doc.times[t]).is_some())
+                .any(|&t| doc.times[t].span.contains(s) && intervals[t].is_some())
         };
         let free: Vec<bool> = tokens.iter().map(|(s, _)| !inside(s)).collect();
         let mut terms = Vec::new();
@@ -244,20 +272,32 @@ impl Builder<'_> {
         for &m in &covered_entities {
             let mention = &doc.entities[m];
             let entity = self.entities.of(d, m);
-            let term = self.interner.id(TermKind::Entity, &entity.to_string());
+            if self.entity_terms.len() <= entity {
+                self.entity_terms.resize(entity + 1, None);
+            }
+            let term = match self.entity_terms[entity] {
+                Some(term) => term,
+                None => {
+                    let term = self.interner.id(TermKind::Entity, &entity.to_string());
+                    self.entity_terms[entity] = Some(term);
+                    term
+                }
+            };
             terms.push(term);
             if matches!(mention.kind, EntityKind::Place | EntityKind::Person) {
                 let before = tokens
                     .iter()
                     .rev()
                     .find(|(s, _)| s.end <= mention.span.start)
-                    .map(|(_, w)| self.words.infos[*w as usize].folded.clone())
-                    .unwrap_or_default();
+                    .map(|&(_, w)| w);
                 let after = tokens
                     .iter()
                     .find(|(s, _)| s.start >= mention.span.end)
-                    .map(|(_, w)| self.words.infos[*w as usize].folded.clone())
-                    .unwrap_or_default();
+                    .map(|&(_, w)| w);
+                // Folded words are never empty (a word holds a letter or digit), so `None`
+                // stands for the empty string of "no word there".
+                let before = before.map(|w| self.folded_label(w));
+                let after = after.map(|w| self.folded_label(w));
                 entities.push(EntityFact {
                     entity,
                     kind: mention.kind,
@@ -271,13 +311,20 @@ impl Builder<'_> {
         let mut dates = Vec::new();
         for &t in &covered_times {
             let time = &doc.times[t];
-            let Some(interval) = time_interval(time) else {
+            let Some(interval) = self.intervals[d][t] else {
                 continue;
             };
-            let term = self.interner.id(
-                TermKind::Date,
-                &format!("{}..{}", interval.start, interval.end),
-            );
+            let term = match self.date_terms.get(&interval) {
+                Some(&term) => term,
+                None => {
+                    let term = self.interner.id(
+                        TermKind::Date,
+                        &format!("{}..{}", interval.start, interval.end),
+                    );
+                    self.date_terms.insert(interval, term);
+                    term
+                }
+            };
             terms.push(term);
             dates.push(DateFact {
                 term,
@@ -285,7 +332,7 @@ impl Builder<'_> {
                 grain: time.grain,
                 is_range: time.end_value.is_some(),
                 text: time.text.clone(),
-                folded: fold_phrase(&time.text),
+                folded: self.label(&fold_phrase(&time.text)),
             });
         }
         terms.sort_unstable();
@@ -295,6 +342,8 @@ impl Builder<'_> {
             span,
             terms,
             weight: 0.0,
+            half_date_weight: 0.0,
+            max_fact_weight: 0.0,
             numbers,
             dates,
             entities,
@@ -367,8 +416,8 @@ fn conflict<'a>(a: &'a Unit, b: &'a Unit, weights: &[f32]) -> Option<Conflict<'a
             if eb.kind != ea.kind || a.entities.iter().any(|x| x.entity == eb.entity) {
                 continue;
             }
-            let same_role = (!ea.before.is_empty() && ea.before == eb.before)
-                || (ea.kind == EntityKind::Person && !ea.after.is_empty() && ea.after == eb.after);
+            let same_role = (ea.before.is_some() && ea.before == eb.before)
+                || (ea.kind == EntityKind::Person && ea.after.is_some() && ea.after == eb.after);
             if same_role {
                 return Some(Conflict {
                     kind: if ea.kind == EntityKind::Place {
@@ -421,6 +470,47 @@ fn compatible_dates(a: &Unit, b: &Unit, weights: &[f32]) -> f32 {
     extra
 }
 
+/// The sum of the weights of the terms two units share, added in term order (as the candidate
+/// pass adds them, so the float is the same).
+fn shared_weight(a: &Unit, b: &Unit, weights: &[f32]) -> f32 {
+    let (mut i, mut j, mut shared) = (0, 0, 0.0f32);
+    while i < a.terms.len() && j < b.terms.len() {
+        match a.terms[i].cmp(&b.terms[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += weights[a.terms[i] as usize];
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
+}
+
+/// Whether two units (`a` before `b` in unit order) disagree on a value while being about the
+/// same thing, so that they never share a claim: units of different articles sharing at least
+/// 0.1 of their weight, with a conflict, and (for dates) a rest similarity of 0.3 or more.
+/// Asked only when two clusters are about to merge, not for every pair of units.
+fn keeps_apart(a: &Unit, b: &Unit, weights: &[f32]) -> bool {
+    if a.doc == b.doc {
+        return false;
+    }
+    let mut common = shared_weight(a, b, weights);
+    let total = a.weight + b.weight;
+    if common == 0.0 || 2.0 * common / total < 0.1 {
+        return false;
+    }
+    common += compatible_dates(a, b, weights);
+    let Some(c) = conflict(a, b, weights) else {
+        return false;
+    };
+    let rest = 2.0 * common / (total - c.excluded).max(f32::EPSILON);
+    // A disagreement keeps two units apart only where they are about the same thing; a date
+    // in another role of an unrelated sentence does not.
+    c.kind != ContradictionKind::Date || rest >= 0.3
+}
+
 struct UnionFind {
     parent: Vec<usize>,
     members: Vec<Vec<usize>>,
@@ -443,24 +533,45 @@ pub(crate) fn align(
     entities: &StoryEntities,
     sources: &Sources,
 ) -> Aligned {
+    let mut words = WordCache::default();
+    let doc_words: Vec<DocWords> = docs
+        .iter()
+        .map(|d| DocWords::new(&d.text, &mut words))
+        .collect();
     let mut builder = Builder {
         docs,
         entities,
         stems: StemCache::default(),
         interner: Interner::default(),
-        words: WordCache::default(),
-        labels: HashMap::new(),
+        words,
+        doc_words,
+        tokens: Vec::new(),
+        labels: FxHashMap::default(),
+        folded_labels: FxHashMap::default(),
+        intervals: docs
+            .iter()
+            .map(|d| d.times.iter().map(time_interval).collect())
+            .collect(),
+        date_terms: FxHashMap::default(),
+        entity_terms: Vec::new(),
     };
     let mut units = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
         for sentence in &doc.sentences {
-            for span in split_units(&doc.text, sentence.span, config.max_clause_words) {
+            let spans = split_units(
+                &doc.text,
+                &builder.doc_words[d],
+                sentence.span,
+                config.max_clause_words,
+            );
+            for span in spans {
                 units.push(builder.unit(d, span));
             }
         }
     }
     let interner = builder.interner;
     let builder_words = builder.words;
+    let doc_words = builder.doc_words;
 
     // Inverse document frequency over the story's articles: words every outlet uses for this
     // story ("Putin", "visit") weigh less than the detail only some carry.
@@ -489,6 +600,15 @@ pub(crate) fn align(
         .collect();
     for unit in &mut units {
         unit.weight = unit.terms.iter().map(|&t| weights[t as usize]).sum();
+        unit.half_date_weight = unit
+            .dates
+            .iter()
+            .map(|d| 0.5 * weights[d.term as usize])
+            .sum();
+        let facts = (unit.numbers.iter().map(|n| n.term))
+            .chain(unit.dates.iter().map(|d| d.term))
+            .chain(unit.entities.iter().map(|e| e.term));
+        unit.max_fact_weight = facts.map(|t| weights[t as usize]).fold(0.0, f32::max);
     }
     let eligible: Vec<bool> = units
         .iter()
@@ -520,9 +640,17 @@ pub(crate) fn align(
     let mut next_in_postings = vec![0usize; interner.len()];
     let mut edges: Vec<(f32, usize, usize)> = Vec::new();
     let mut conflicts: Vec<(usize, usize, ContradictionKind, &str, &str)> = Vec::new();
-    // Per unit, the units it must never share a claim with.
-    let mut conflict_with: Vec<Vec<u32>> = vec![Vec::new(); units.len()];
-    let mut pair_sim: HashMap<(u32, u32), f32> = HashMap::new();
+    let date_bit = 1u8 << (TermKind::Date as u8);
+    // A pair of different articles with no common date counts only at these similarities
+    // (of the rest, for a contradiction; sharing a date, a range anchors from 0.1): see the
+    // conditions below. The margin keeps float rounding on the side of looking.
+    let floor = config
+        .align_similarity
+        .min(config.contradiction_similarity)
+        .min(0.2)
+        * 0.999;
+    let repeat_floor = config.repeat_similarity * 0.999;
+    let mut pair_sim: FxHashMap<(u32, u32), f32> = FxHashMap::default();
     for i in 0..units.len() {
         if !eligible[i] {
             continue;
@@ -557,6 +685,24 @@ pub(crate) fn align(
             if 2.0 * common / total < 0.1 {
                 continue;
             }
+            // Skip, without the date and conflict checks, a pair that cannot reach any of the
+            // thresholds below even with every date of `a` compatible and the heaviest facts
+            // of both taken out as conflicting. Exact: the bound is never below the value.
+            let most_common = if b.dates.is_empty() {
+                common
+            } else {
+                common + a.half_date_weight
+            };
+            if a.doc == b.doc {
+                if 2.0 * most_common / total < repeat_floor {
+                    continue;
+                }
+            } else if kinds & date_bit == 0 {
+                let least_rest = total - (a.max_fact_weight + b.max_fact_weight);
+                if least_rest > 0.0 && 2.0 * most_common / least_rest < floor {
+                    continue;
+                }
+            }
             common += compatible_dates(a, b, &weights);
             let sim = 2.0 * common / total;
             if a.doc == b.doc {
@@ -583,12 +729,6 @@ pub(crate) fn align(
                     && shares_entity
                     && kinds & word_bit != 0
                     && rest >= 0.2;
-                // A disagreement keeps two units apart only where they are about the same
-                // thing; a date in another role of an unrelated sentence does not.
-                if c.kind != ContradictionKind::Date || rest >= 0.3 {
-                    conflict_with[i].push(j as u32);
-                    conflict_with[j].push(i as u32);
-                }
                 if (rest >= needed && common >= 4.0) || anchored {
                     conflicts.push((i, j, c.kind, c.a_value, c.b_value));
                 }
@@ -623,9 +763,10 @@ pub(crate) fn align(
     // Single-linkage clustering, strongest edges first, never joining two different passages of
     // one article or two units that conflict.
     edges.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    let mut cluster_of: Vec<usize> = (0..units.len()).collect();
+    // Root pairs found to conflict.
+    let mut apart: HashSet<(usize, usize), std::hash::BuildHasherDefault<FxHasher>> =
+        HashSet::default();
     let mut docs_of: Vec<Vec<usize>> = units.iter().map(|u| vec![u.doc]).collect();
-    let mut conflict_count: Vec<usize> = conflict_with.iter().map(Vec::len).collect();
     let mut uf = UnionFind {
         parent: (0..units.len()).collect(),
         members: (0..units.len()).map(|i| vec![i]).collect(),
@@ -636,41 +777,39 @@ pub(crate) fn align(
             continue;
         }
         let (a_members, b_members) = (&uf.members[ri], &uf.members[rj]);
-        // Conflicts are recorded both ways: look through the side with fewer of them.
-        let (look, other) = if conflict_count[ri] <= conflict_count[rj] {
-            (a_members, rj)
-        } else {
-            (b_members, ri)
-        };
-        let conflicting = look.iter().any(|&u| {
-            conflict_with[u]
-                .iter()
-                .any(|&v| cluster_of[v as usize] == other)
-        });
         // Two passages of one article may share a claim only as a close repetition; most
         // merges join clusters of different articles and skip the pairwise check.
         let (a_docs, b_docs) = (&docs_of[ri], &docs_of[rj]);
         let share_doc = a_docs.iter().any(|d| b_docs.binary_search(d).is_ok());
-        let ok = !conflicting
-            && (!share_doc
-                || a_members.iter().all(|&u| {
-                    b_members.iter().all(|&v| {
-                        units[u].doc != units[v].doc
-                            || pair_sim
-                                .get(&(u.min(v) as u32, u.max(v) as u32))
-                                .is_some_and(|&sim| sim >= config.repeat_similarity)
-                    })
-                }));
-        if !ok {
+        let repeats = !share_doc
+            || a_members.iter().all(|&u| {
+                b_members.iter().all(|&v| {
+                    units[u].doc != units[v].doc
+                        || pair_sim
+                            .get(&(u.min(v) as u32, u.max(v) as u32))
+                            .is_some_and(|&sim| sim >= config.repeat_similarity)
+                })
+            });
+        if !repeats {
+            continue;
+        }
+        // Clusters only grow, so two that conflict once always do.
+        let key = (ri.min(rj), ri.max(rj));
+        if apart.contains(&key) {
+            continue;
+        }
+        let conflicting = a_members.iter().any(|&u| {
+            b_members
+                .iter()
+                .any(|&v| keeps_apart(&units[u.min(v)], &units[u.max(v)], &weights))
+        });
+        if conflicting {
+            apart.insert(key);
             continue;
         }
         let (root, child) = if ri < rj { (ri, rj) } else { (rj, ri) };
         uf.parent[child] = root;
-        conflict_count[root] += conflict_count[child];
         let moved = std::mem::take(&mut uf.members[child]);
-        for &m in &moved {
-            cluster_of[m] = root;
-        }
         let moved_docs = std::mem::take(&mut docs_of[child]);
         docs_of[root].extend(moved_docs);
         docs_of[root].sort_unstable();
@@ -715,7 +854,7 @@ pub(crate) fn align(
             .unwrap_or(&members[0]);
         let independent = sources.count(doc_indexes.iter().copied());
         claims.push(Claim {
-            text: normalize_whitespace(
+            text: crate::terms::clean_text(
                 units[representative]
                     .span
                     .slice(&docs[units[representative].doc].text),
@@ -743,7 +882,8 @@ pub(crate) fn align(
     }
 
     // Only asked for membership; never iterated, so the hashing order does not matter.
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut seen: HashSet<(usize, usize), std::hash::BuildHasherDefault<FxHasher>> =
+        HashSet::default();
     for (i, j, kind, a_value, b_value) in conflicts {
         let (Some(ci), Some(cj)) = (claim_of[i], claim_of[j]) else {
             continue;
@@ -786,5 +926,6 @@ pub(crate) fn align(
         claims,
         weights,
         words: builder_words,
+        doc_words,
     }
 }

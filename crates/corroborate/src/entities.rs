@@ -1,4 +1,5 @@
 //! Entities across a story: per-article canonical names merged into story-level ones.
+use crate::terms::FxHashMap;
 use std::collections::BTreeMap;
 use storyfold_model::{Doc, EntityKind, StoryEntity};
 
@@ -56,15 +57,27 @@ fn key(name: &str) -> String {
 pub fn merge(docs: &[Doc]) -> StoryEntities {
     // Folded name -> (kind votes, written forms with counts).
     let mut names: BTreeMap<String, (KindVotes, BTreeMap<String, usize>)> = BTreeMap::new();
+    // Stories repeat their names: fold each canonical spelling once.
+    let mut folded_names: FxHashMap<&str, String> = FxHashMap::default();
     for doc in docs {
         for mention in &doc.entities {
-            let k = key(&mention.canonical);
+            let k = folded_names
+                .entry(mention.canonical.as_str())
+                .or_insert_with(|| key(&mention.canonical));
             if k.is_empty() {
                 continue;
             }
-            let entry = names.entry(k).or_default();
+            let entry = match names.get_mut(k.as_str()) {
+                Some(entry) => entry,
+                None => names.entry(k.clone()).or_default(),
+            };
             *entry.0.entry(mention.kind).or_default() += 1;
-            *entry.1.entry(mention.canonical.clone()).or_default() += 1;
+            match entry.1.get_mut(mention.canonical.as_str()) {
+                Some(count) => *count += 1,
+                None => {
+                    entry.1.insert(mention.canonical.clone(), 1);
+                }
+            }
         }
     }
     let kind_of = |votes: &BTreeMap<EntityKind, usize>| {
@@ -114,11 +127,18 @@ pub fn merge(docs: &[Doc]) -> StoryEntities {
     for (d, doc) in docs.iter().enumerate() {
         let mut ids = Vec::with_capacity(doc.entities.len());
         for mention in &doc.entities {
-            let root = resolve(&key(&mention.canonical));
-            let id = *index.entry(root.clone()).or_insert_with(|| {
-                merged.push((root.clone(), BTreeMap::new(), 0, Vec::new()));
-                merged.len() - 1
-            });
+            let k = folded_names
+                .entry(mention.canonical.as_str())
+                .or_insert_with(|| key(&mention.canonical));
+            let root = target.get(k.as_str()).copied().unwrap_or(k.as_str());
+            let id = match index.get(root) {
+                Some(&id) => id,
+                None => {
+                    merged.push((root.to_string(), BTreeMap::new(), 0, Vec::new()));
+                    index.insert(root.to_string(), merged.len() - 1);
+                    merged.len() - 1
+                }
+            };
             let entry = &mut merged[id];
             *entry.1.entry(mention.kind).or_default() += 1;
             entry.2 += 1;

@@ -4,7 +4,7 @@ use crate::dates::{display, time_interval, Interval};
 use crate::sources::Sources;
 use crate::terms::WordCache;
 use crate::CorroborateConfig;
-use storyfold_model::text::{normalize_whitespace, words};
+use storyfold_model::text::words;
 use storyfold_model::{Doc, Grain, Span, TimelineEntry};
 
 struct Mention {
@@ -74,6 +74,7 @@ pub(crate) fn build(
         units_of[unit.doc].push(u);
     }
     let mut mentions: Vec<Mention> = Vec::new();
+    let mut tokens = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
         let mut in_doc: Vec<Mention> = Vec::new();
         for time in &doc.times {
@@ -104,14 +105,18 @@ pub(crate) fn build(
             }
             // A dateline or time stamp ("Last Updated: March 13, 2023") reports no event: too
             // few words outside the time expression.
-            let outside = words(sentence.slice(&doc.text))
-                .filter(|w| {
-                    let at = sentence.start + w.start;
-                    !(time.span.start <= at && at < time.span.end)
-                })
-                .filter(|w| {
-                    let i = word_cache.index(w.text) as usize;
-                    let info = &word_cache.infos[i];
+            aligned.doc_words[d].within(
+                &doc.text,
+                sentence.start,
+                sentence.end,
+                word_cache,
+                &mut tokens,
+            );
+            let outside = tokens
+                .iter()
+                .filter(|&&(at, _, _)| !(time.span.start <= at && at < time.span.end))
+                .filter(|&&(_, _, i)| {
+                    let info = &word_cache.infos[i as usize];
                     !info.function && info.raw_long
                 })
                 .count();
@@ -196,8 +201,37 @@ pub(crate) fn build(
             config.timeline_similarity + 0.1
         }
     };
+    // Only equal or nested dates can be one event: each mention meets just the later mentions
+    // whose date is equal to or nested with its own, still in index order (the groups depend on
+    // the order pairs are joined in).
+    let mut distinct: Vec<Interval> = mentions.iter().map(|m| m.interval).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut bucket: Vec<Vec<usize>> = vec![Vec::new(); distinct.len()];
+    let mut bucket_of: Vec<usize> = Vec::with_capacity(n);
+    for (i, m) in mentions.iter().enumerate() {
+        // Invariant: `distinct` holds every mention's interval.
+        let k = distinct.binary_search(&m.interval).unwrap_or(0);
+        bucket[k].push(i);
+        bucket_of.push(k);
+    }
+    let nested: Vec<Vec<usize>> = distinct
+        .iter()
+        .map(|a| {
+            (0..distinct.len())
+                .filter(|&k| a.contains(&distinct[k]) || distinct[k].contains(a))
+                .collect()
+        })
+        .collect();
+    let mut later: Vec<usize> = Vec::new();
     for i in 0..n {
-        for j in i + 1..n {
+        later.clear();
+        for &k in &nested[bucket_of[i]] {
+            let list = &bucket[k];
+            later.extend_from_slice(&list[list.partition_point(|&j| j <= i)..]);
+        }
+        later.sort_unstable();
+        for &j in &later {
             let (gi, gj) = (group[i], group[j]);
             if gi == gj || !same_event(&mentions[i], &mentions[j]) {
                 continue;
@@ -220,6 +254,10 @@ pub(crate) fn build(
     }
 
     let published = |d: usize| docs[d].published.as_ref().map(|p| p.date);
+    // Formatted once per article, not once per entry.
+    let published_text: Vec<Option<String>> = (0..docs.len())
+        .map(|d| published(d).map(|p| p.format("%Y-%m-%d").to_string()))
+        .collect();
     let mut entries: Vec<(Interval, (usize, usize), TimelineEntry)> = Vec::new();
     for list in members.into_iter().filter(|m| !m.is_empty()) {
         // The finest date; among equals, the earliest original's wording.
@@ -243,7 +281,7 @@ pub(crate) fn build(
         articles.dedup();
         let mut reported: Vec<String> = articles
             .iter()
-            .filter_map(|&d| published(d).map(|p| p.format("%Y-%m-%d").to_string()))
+            .filter_map(|&d| published_text[d].clone())
             .collect();
         reported.sort();
         reported.dedup();
@@ -260,7 +298,7 @@ pub(crate) fn build(
                 date: display(chosen.interval.start, chosen.grain),
                 grain: chosen.grain,
                 end_date: spans_end.then(|| display(chosen.interval.end, Grain::Day)),
-                text: normalize_whitespace(chosen.sentence.slice(&docs[chosen.doc].text)),
+                text: crate::terms::clean_text(chosen.sentence.slice(&docs[chosen.doc].text)),
                 articles: articles
                     .iter()
                     .map(|&d| docs[d].article.id.clone())

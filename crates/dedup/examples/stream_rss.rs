@@ -1,7 +1,7 @@
 //! Streams synthetic articles through a `Deduper` with window eviction and prints the resident
 //! set size and the index's own memory every `--every` articles.
 //!
-//! `cargo run --release -p storyfold-dedup --example stream_rss -- [N] [WINDOW] [TEXT_WINDOW]`
+//! `cargo run --release -p storyfold-dedup --example stream_rss -- [N] [WINDOW] [TEXT_WINDOW] [TOKEN_CACHE]`
 use storyfold_dedup::{testutil_doc, DedupConfig};
 
 fn rss_kib() -> u64 {
@@ -25,10 +25,15 @@ fn main() {
     let window = args.get(1).copied().unwrap_or(100_000);
     let text_window = args.get(2).copied().unwrap_or(5_000);
     let every = (n / 20).max(1);
+    let defaults = DedupConfig::default();
     let config = DedupConfig {
         window_articles: window,
         text_window_articles: text_window,
-        ..DedupConfig::default()
+        token_cache_articles: args
+            .get(3)
+            .copied()
+            .unwrap_or(defaults.token_cache_articles),
+        ..defaults
     };
     let mut d = config.build().expect("valid config");
     let mut state = 42u64;
@@ -42,7 +47,7 @@ fn main() {
     let mut recent: Vec<String> = Vec::new();
     let mut links = 0usize;
     let start = std::time::Instant::now();
-    println!("articles\trss_mib\tindex_articles\tindex_bytes_per_article\ttexts\ttext_mib\tlinks\tdocs_per_s");
+    println!("articles\trss_mib\tindex_articles\tindex_bytes_per_article\ttexts\ttext_mib\ttoken_cache_articles\ttoken_cache_mib\tlinks\tdocs_per_s");
     for i in 0..n {
         // One in ten articles copies a recent one (truncated); the rest are fresh.
         let text = if i % 10 == 9 && !recent.is_empty() {
@@ -76,13 +81,15 @@ fn main() {
         if (i + 1) % every == 0 {
             let m = d.memory();
             println!(
-                "{}\t{:.1}\t{}\t{:.0}\t{}\t{:.1}\t{}\t{:.0}",
+                "{}\t{:.1}\t{}\t{:.0}\t{}\t{:.1}\t{}\t{:.1}\t{}\t{:.0}",
                 i + 1,
                 rss_kib() as f64 / 1024.0,
                 m.articles,
                 m.index_bytes as f64 / m.articles.max(1) as f64,
                 m.texts,
                 m.text_bytes as f64 / (1 << 20) as f64,
+                m.token_cache_articles,
+                m.token_cache_bytes as f64 / (1 << 20) as f64,
                 links,
                 (i + 1) as f64 / start.elapsed().as_secs_f64()
             );

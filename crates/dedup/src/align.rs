@@ -7,7 +7,6 @@
 //! content (`min_aligned_words`, `min_aligned_sentences`): shared template lines (newsletter
 //! prompts, copyright lines) are a few short sentences and never reach that.
 use crate::text::Tokens;
-use std::collections::HashMap;
 use storyfold_model::{AlignedSpan, CopyKind, Span};
 
 /// Thresholds of the alignment (part of `DedupConfig`).
@@ -42,53 +41,71 @@ const MIN_SENTENCE_WORDS: usize = 4;
 
 /// Aligns the sentences of `a` and `b`.
 pub(crate) fn align(a: &Tokens, b: &Tokens, params: &AlignParams) -> Alignment {
-    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+    // Postings of `b`: (content word, sentence), sorted, one per word and sentence. A sorted
+    // vector rather than a map of vectors: one allocation instead of one per distinct word, on
+    // the hot path of every candidate compare.
+    let mut postings: Vec<(u64, u32)> = Vec::with_capacity(b.words.len());
+    let mut buf: Vec<u64> = Vec::new();
     for (s, sent) in b.sentences.iter().enumerate() {
         if sent.words.len() < MIN_SENTENCE_WORDS {
             continue;
         }
-        let mut seen: Vec<u64> = b.words[sent.words.clone()]
-            .iter()
-            .filter(|w| !w.stop)
-            .map(|w| w.hash)
-            .collect();
-        seen.sort_unstable();
-        seen.dedup();
-        for h in seen {
-            index.entry(h).or_default().push(s as u32);
-        }
+        buf.clear();
+        buf.extend(
+            b.words[sent.words.clone()]
+                .iter()
+                .filter(|w| !w.stop)
+                .map(|w| w.hash),
+        );
+        buf.sort_unstable();
+        buf.dedup();
+        postings.extend(buf.iter().map(|&h| (h, s as u32)));
     }
-    let sorted_b: Vec<Vec<u64>> = (0..b.sentences.len()).map(|s| sorted(b, s)).collect();
+    postings.sort_unstable();
+    // All words of each sentence of `b`, sorted, in one buffer (sentence `s` at
+    // `b.sentences[s].words`).
+    let mut sorted_b: Vec<u64> = b.words.iter().map(|w| w.hash).collect();
+    for sent in &b.sentences {
+        sorted_b[sent.words.clone()].sort_unstable();
+    }
     let mut shared = vec![0u32; b.sentences.len()];
     let mut touched: Vec<u32> = Vec::new();
     let mut candidates: Vec<Pair> = Vec::new();
+    let mut content: Vec<u64> = Vec::new();
+    let mut sa: Vec<u64> = Vec::new();
     for (s, sent) in a.sentences.iter().enumerate() {
         if sent.words.len() < MIN_SENTENCE_WORDS {
             continue;
         }
-        let mut content: Vec<u64> = a.words[sent.words.clone()]
-            .iter()
-            .filter(|w| !w.stop)
-            .map(|w| w.hash)
-            .collect();
+        content.clear();
+        content.extend(
+            a.words[sent.words.clone()]
+                .iter()
+                .filter(|w| !w.stop)
+                .map(|w| w.hash),
+        );
         content.sort_unstable();
         content.dedup();
-        for h in &content {
-            if let Some(list) = index.get(h) {
-                for &t in list {
-                    if shared[t as usize] == 0 {
-                        touched.push(t);
-                    }
-                    shared[t as usize] += 1;
+        for &h in &content {
+            let from = postings.partition_point(|&(k, _)| k < h);
+            for &(k, t) in &postings[from..] {
+                if k != h {
+                    break;
                 }
+                if shared[t as usize] == 0 {
+                    touched.push(t);
+                }
+                shared[t as usize] += 1;
             }
         }
         let need = if content.len() <= 4 { 1 } else { 2 };
-        let sa = sorted(a, s);
+        sa.clear();
+        sa.extend(a.hashes(s));
+        sa.sort_unstable();
         touched.sort_unstable();
         for &t in &touched {
             if shared[t as usize] >= need {
-                let dice = dice(&sa, &sorted_b[t as usize]);
+                let dice = dice(&sa, &sorted_b[b.sentences[t as usize].words.clone()]);
                 if dice >= params.min_sentence_similarity {
                     candidates.push(Pair {
                         a: s,
@@ -127,12 +144,6 @@ pub(crate) fn align(a: &Tokens, b: &Tokens, params: &AlignParams) -> Alignment {
         words_a: a.words.len(),
         words_b: b.words.len(),
     }
-}
-
-fn sorted(t: &Tokens, s: usize) -> Vec<u64> {
-    let mut v: Vec<u64> = t.hashes(s).collect();
-    v.sort_unstable();
-    v
 }
 
 /// Dice coefficient of two sorted multisets.
@@ -239,6 +250,14 @@ pub(crate) struct Edits {
     pub altered_quotes: usize,
     /// Aligned pairs.
     pub pairs: usize,
+    /// Word swaps (unmatched runs with words on both sides) over all modified pairs.
+    pub swaps: usize,
+    /// Words cut or added (one-sided unmatched runs) over all modified pairs.
+    pub indels: usize,
+    /// Pairs with at least one swap.
+    pub pairs_with_swaps: usize,
+    /// Longest unmatched run.
+    pub max_run: usize,
 }
 
 /// Describes the edits from `original` to `copy` over the alignment (`a` = copy, `b` = original
@@ -248,6 +267,11 @@ pub(crate) fn edits(al: &Alignment, a: &Tokens, b: &Tokens, copy_is_a: bool) -> 
         pairs: al.pairs.len(),
         ..Edits::default()
     };
+    // Truncation cuts a text at its end: only the last aligned sentence of either text may be a
+    // prefix of its partner and still count as unchanged. A prefix anywhere else is a trailing
+    // clause cut by a rewriter.
+    let last_a = al.pairs.iter().map(|p| p.a).max();
+    let last_b = al.pairs.iter().map(|p| p.b).max();
     for p in &al.pairs {
         let (c, cs, o, os) = if copy_is_a {
             (a, p.a, b, p.b)
@@ -257,7 +281,8 @@ pub(crate) fn edits(al: &Alignment, a: &Tokens, b: &Tokens, copy_is_a: bool) -> 
         let cw: Vec<u64> = c.hashes(cs).collect();
         let ow: Vec<u64> = o.hashes(os).collect();
         e.aligned_words += cw.len();
-        let prefix = cw.len() >= 5 && (ow.starts_with(&cw) || cw.starts_with(&ow));
+        let at_end = Some(p.a) == last_a || Some(p.b) == last_b;
+        let prefix = at_end && (ow.starts_with(&cw) || cw.starts_with(&ow));
         if cw == ow || prefix {
             e.identical_words += cw.len();
             continue;
@@ -270,6 +295,10 @@ pub(crate) fn edits(al: &Alignment, a: &Tokens, b: &Tokens, copy_is_a: bool) -> 
         if lcs.light {
             e.lightly_edited += 1;
         }
+        e.swaps += lcs.swaps;
+        e.indels += lcs.indels;
+        e.pairs_with_swaps += usize::from(lcs.swaps > 0);
+        e.max_run = e.max_run.max(lcs.max_run);
         if quote_altered(c, cs, o, os) {
             e.altered_quotes += 1;
         }
@@ -278,17 +307,29 @@ pub(crate) fn edits(al: &Alignment, a: &Tokens, b: &Tokens, copy_is_a: bool) -> 
 }
 
 /// The copy kind the edits show.
+///
+/// `verbatim`: at least 90% of the aligned words sit in unchanged (or end-truncated) sentences,
+/// no quote was altered and no sentence had a word swapped, cut or added (such small edits are
+/// made by spinners and rewriters, never by a copy-paste; a larger reworked passage within the
+/// 10% is tolerated). `spun`: most sentences with real edits differ only by scattered word swaps
+/// (a spinner's synonym table), or a quote was altered by such small edits. Else `rewrite`:
+/// clauses moved, cut or added, quotes kept.
 pub(crate) fn classify(e: &Edits) -> CopyKind {
     let aligned = e.aligned_words.max(1) as f32;
-    if e.identical_words as f32 / aligned >= 0.9 && e.altered_quotes == 0 {
+    if e.identical_words as f32 / aligned >= 0.9
+        && e.altered_quotes == 0
+        && e.substituted == 0
+        && e.lightly_edited == 0
+    {
         return CopyKind::Verbatim;
     }
-    let modified = e.modified.saturating_sub(e.lightly_edited).max(1) as f32;
-    let subst_share = e.substituted as f32 / modified;
-    let modified_share = e.modified as f32 / e.pairs.max(1) as f32;
+    let edited = e.modified.saturating_sub(e.lightly_edited);
+    let subst_share = e.substituted as f32 / edited.max(1) as f32;
+    let small_share = (e.substituted + e.lightly_edited) as f32 / e.modified.max(1) as f32;
     // Spinners swap words all through the text and do not spare quotes; rewriters rework some
     // sentences (clauses moved, words cut or added) and keep quotes verbatim.
-    if (modified_share >= 0.5 && subst_share >= 0.6) || (e.altered_quotes > 0 && subst_share >= 0.5)
+    if (e.substituted > 0 && subst_share >= SPUN_SWAP_SHARE)
+        || (e.altered_quotes > 0 && small_share >= 0.5)
     {
         CopyKind::Spun
     } else {
@@ -296,22 +337,38 @@ pub(crate) fn classify(e: &Edits) -> CopyKind {
     }
 }
 
+/// Share of the really edited sentences (not just a word cut or added) that must be word swaps
+/// for `spun`. Tuned on the dev split of `storyfold eval dedup`.
+const SPUN_SWAP_SHARE: f32 = 0.6;
+
+/// Longest unmatched run of a word swap: multi-word synonyms ("prior to" for "before") swap up
+/// to three words for one.
+const MAX_SWAP_RUN: usize = 3;
+/// Longest one-sided run of a light edit (an article or adverb dropped, a connective added).
+const MAX_LIGHT_RUN: usize = 2;
+
 struct Diff {
     substitution_like: bool,
     light: bool,
+    swaps: usize,
+    indels: usize,
+    max_run: usize,
 }
 
 /// Longest common subsequence of two word sequences; the unmatched words form runs on each side.
 /// The difference is substitution-like when at least half the words match, every unmatched run
-/// is at most two words long (synonym swaps, not a moved or rewritten clause) and runs that swap
-/// words are at least half as many as runs that only cut or add words (machine spinners also drop
-/// articles, so a few cuts come with the swaps).
+/// is at most `MAX_SWAP_RUN` words long (synonym swaps, not a moved or rewritten clause) and runs
+/// that swap words are at least half as many as runs that only cut or add words (machine spinners
+/// also drop articles, so a few cuts come with the swaps).
 fn lcs_runs(x: &[u64], y: &[u64]) -> Diff {
     let (n, m) = (x.len(), y.len());
     if n == 0 || m == 0 || n > 400 || m > 400 {
         return Diff {
             substitution_like: false,
             light: false,
+            swaps: 0,
+            indels: 0,
+            max_run: n.max(m),
         };
     }
     let mut dp = vec![0u16; (n + 1) * (m + 1)];
@@ -356,9 +413,13 @@ fn lcs_runs(x: &[u64], y: &[u64]) -> Diff {
     close(run_x, run_y);
     // A spinner swaps words for synonyms; a rewriter cuts adverbs and adds connectives, which
     // leave one-sided runs only. Measured on the dev split of `storyfold eval dedup`.
+    let half = lcs * 2 >= n.max(m);
     Diff {
-        substitution_like: lcs * 2 >= n.max(m) && max_run <= 2 && swaps > 0 && 2 * swaps >= indels,
-        light: lcs * 2 >= n.max(m) && max_run <= 2 && swaps == 0,
+        substitution_like: half && max_run <= MAX_SWAP_RUN && swaps > 0 && 2 * swaps >= indels,
+        light: half && max_run <= MAX_LIGHT_RUN && swaps == 0,
+        swaps,
+        indels,
+        max_run,
     }
 }
 

@@ -11,9 +11,10 @@
 //! 2. **Alignment.** Each candidate's sentences are aligned with the article's (Dice over words,
 //!    greedy one-to-one, any order). A pair is a copy only when aligned sentences cover at least
 //!    half of the shorter text and carry real content; shared boilerplate lines never suffice.
-//! 3. **Kind.** `verbatim` when >= 90% of the aligned words sit in identical (or truncated)
-//!    sentences; `spun` when most aligned sentences differ by scattered one- or two-word swaps, or
-//!    a quote was altered that way; else `rewrite`.
+//! 3. **Kind.** `verbatim` when >= 90% of the aligned words sit in identical sentences (or the
+//!    last one cut short: truncation) and no sentence had a word swapped, cut or added; `spun`
+//!    when most really edited sentences differ by scattered swaps of up to three words, or a
+//!    quote was altered by such small edits; else `rewrite`.
 //! 4. **Direction.** The earlier-published text is the original ([`DirectionRule::EarlierPublished`]);
 //!    with equal or missing dates, the more complete one ([`DirectionRule::MoreComplete`]: more
 //!    sentences in aligned sentences and in unaligned paragraphs of 18+ words, so boilerplate lines do
@@ -22,6 +23,10 @@
 //! The per-article work that needs no index (words, content hash, signature, band keys) is
 //! [`Deduper::sketch`] (`&self`, so it can run on many threads); [`Deduper::observe_sketched`]
 //! then does the ordered part and gives exactly what [`Deduper::observe`] gives.
+//!
+//! Candidates' tokens are kept in a bounded least-recently-used cache
+//! ([`DedupConfig::token_cache_articles`]), so a candidate met again is not tokenized again; the
+//! cache is a pure memo (same links with any size) and is not part of the saved state.
 //!
 //! Memory stays flat: the index forgets articles beyond `window_articles` (and, for dated
 //! articles, `window_days` behind the newest date seen), and only the last `text_window_articles`
@@ -46,11 +51,13 @@
 #![deny(missing_docs)]
 
 mod align;
+mod cache;
 pub mod lsh;
 pub mod minhash;
 mod text;
 
 use align::{AlignParams, Alignment};
+use cache::TokenCache;
 use lsh::LshIndex;
 use minhash::Sketcher;
 use std::collections::VecDeque;
@@ -106,6 +113,10 @@ pub struct DedupConfig {
     pub min_specifics_agreement: f32,
     /// Evidence passages per link at most (the longest are kept).
     pub max_evidence_spans: usize,
+    /// Articles whose tokens are kept (least recently used first out, at most
+    /// `text_window_articles`), so that candidates are not tokenized again on every compare. A
+    /// pure cache: links are the same with any value, 0 included. Not saved with the state.
+    pub token_cache_articles: usize,
 }
 
 impl Default for DedupConfig {
@@ -125,6 +136,7 @@ impl Default for DedupConfig {
             min_aligned_sentences: 2,
             min_specifics_agreement: 0.6,
             max_evidence_spans: 16,
+            token_cache_articles: 2048,
         }
     }
 }
@@ -149,6 +161,7 @@ impl DedupConfig {
                 texts: VecDeque::new(),
                 newest_day: None,
             },
+            cache: self.token_cache(),
         })
     }
 
@@ -175,6 +188,10 @@ impl DedupConfig {
             return bad("min_aligned_sentences must be at least 1");
         }
         Ok(())
+    }
+
+    fn token_cache(&self) -> TokenCache {
+        TokenCache::new(self.token_cache_articles.min(self.text_window_articles))
     }
 
     fn align_params(&self) -> AlignParams {
@@ -232,6 +249,10 @@ pub struct MemoryStats {
     pub texts: usize,
     /// Bytes of those texts.
     pub text_bytes: usize,
+    /// Articles whose tokens are cached for alignment.
+    pub token_cache_articles: usize,
+    /// Bytes of that cache.
+    pub token_cache_bytes: usize,
 }
 
 /// What [`Deduper::sketch`] computes for one article: its words, content hash and LSH band
@@ -264,6 +285,7 @@ impl Sketch {
 pub struct Deduper {
     config: DedupConfig,
     state: DedupState,
+    cache: TokenCache,
 }
 
 /// One article's side of a comparison.
@@ -340,10 +362,20 @@ impl Deduper {
             .state
             .index
             .query_insert_keys(band_keys.as_deref(), &mut found);
-        found.sort_by_key(|&(s, n)| (std::cmp::Reverse(n), s.wrapping_sub(slot)));
-        found.truncate(self.config.max_candidates);
+        // Most shared bands first, then the most recent. The key is unique per slot, so selecting
+        // the top `max_candidates` and sorting only those gives the order of a full sort.
+        let rank = |&(s, n): &(u32, u32)| (std::cmp::Reverse(n), s.wrapping_sub(slot));
+        if found.len() > self.config.max_candidates {
+            if self.config.max_candidates > 0 {
+                found.select_nth_unstable_by_key(self.config.max_candidates - 1, rank);
+            }
+            found.truncate(self.config.max_candidates);
+        }
         found.sort_by_key(|&(s, _)| s.wrapping_sub(self.state.index.front_slot()));
 
+        for &(cand, _) in &found {
+            self.warm_cache(cand, content);
+        }
         let new_side = Side {
             slot,
             id: &doc.article.id,
@@ -357,6 +389,9 @@ impl Deduper {
             if let Some(r) = self.compare(&new_side, content, cand) {
                 relations.push(r);
             }
+        }
+        if self.config.text_window_articles > 0 {
+            self.cache.insert(slot, tokens);
         }
         let mut links = Vec::new();
         let mut own: Option<&Relation> = None;
@@ -416,6 +451,12 @@ impl Deduper {
             });
         }
         self.remember(doc, content, day, stamp, span, own_link);
+        let (front, first_with_text) = (
+            self.state.index.front_slot(),
+            self.state.entries.len() - self.state.texts.len(),
+        );
+        self.cache
+            .trim(|s| s.wrapping_sub(front) as usize >= first_with_text);
         for l in &links {
             tracing::debug!(copy = %l.copy, original = %l.original, kind = l.kind.as_str(), "Copy found.");
         }
@@ -453,6 +494,7 @@ impl Deduper {
         }
         let mut deduper = Self {
             config: config.clone(),
+            cache: config.token_cache(),
             state,
         };
         deduper.evict();
@@ -471,6 +513,8 @@ impl Deduper {
                 + ids,
             texts: s.texts.len(),
             text_bytes: text_bytes + s.texts.capacity() * std::mem::size_of::<Box<str>>(),
+            token_cache_articles: self.cache.len(),
+            token_cache_bytes: self.cache.memory_bytes(),
         }
     }
 
@@ -499,6 +543,17 @@ impl Deduper {
             .map(|t| &**t)
     }
 
+    /// Makes sure the tokens of candidate `cand` are cached when its compare will align texts.
+    fn warm_cache(&mut self, cand: u32, content: u64) {
+        if !self.is_live(cand) || self.entry(cand).content == content || self.cache.touch(cand) {
+            return;
+        }
+        if let Some(t) = self.text(cand) {
+            let tokens = text::tokenize(t);
+            self.cache.insert(cand, tokens);
+        }
+    }
+
     fn compare(&self, new: &Side<'_>, content: u64, cand: u32) -> Option<Relation> {
         if !self.is_live(cand) {
             return None;
@@ -510,12 +565,14 @@ impl Deduper {
             id: &e.id,
             day: e.day,
             stamp: e.stamp,
-            tokens: match self.text(cand) {
-                Some(t) => {
+            tokens: match (self.text(cand), self.cache.get(cand)) {
+                (Some(_), Some(cached)) => Some(cached),
+                (Some(t), None) => {
+                    // Only with a zero-sized cache: warm_cache put every candidate in.
                     old_tokens = text::tokenize(t);
                     Some(&old_tokens)
                 }
-                None => None,
+                (None, _) => None,
             },
             span: Span::new(e.start as usize, e.end as usize),
         };
@@ -555,6 +612,11 @@ impl Deduper {
         let copy_story_words = if new_is_copy { nw } else { ow };
         let edits = align::edits(&al, nt, ot, new_is_copy);
         let o = if new_is_copy { &old } else { new };
+        tracing::trace!(new = %new.id, old = %old.id, new_is_copy, nc, oc, nw, ow, pairs = edits.pairs,
+            identical = edits.identical_words, aligned = edits.aligned_words, modified = edits.modified,
+            substituted = edits.substituted, light = edits.lightly_edited, quotes = edits.altered_quotes,
+            swaps = edits.swaps, indels = edits.indels, pairs_with_swaps = edits.pairs_with_swaps,
+            max_run = edits.max_run, kind = align::classify(&edits).as_str(), "Edits.");
         Some(Relation {
             candidate: cand,
             new_is_copy,
@@ -1060,6 +1122,96 @@ Work on the river walls and pumping stations is due to start next spring, offici
         let links = d.observe_sketched(&doc("copy", STORY, None), foreign);
         assert_eq!(links.len(), 1);
         assert_eq!(links[0].original.as_str(), "wire");
+    }
+
+    /// Issue 5: a text whose trailing clauses were cut inside the story (not at its end) is a
+    /// rewrite, not a truncated verbatim copy.
+    #[test]
+    fn issue_5_clauses_cut_mid_text_are_a_rewrite() {
+        let paras: Vec<&str> = STORY.split("\n\n").collect();
+        let copy = [
+            "The regional council approved a sweeping flood defence plan on Tuesday.",
+            paras[1],
+            "Council leader Maria Okafor said \"we cannot wait for the next storm to show us what we already know\" before the vote.",
+            "Opponents argued that the budget of 240 million euros would force cuts.",
+            paras[4],
+            paras[5],
+        ]
+        .join("\n\n");
+        let links = run(&[
+            doc("wire", STORY, Some("2026-03-01")),
+            doc("rw", &copy, Some("2026-03-02")),
+        ]);
+        assert_eq!(links["rw"].kind, CopyKind::Rewrite);
+    }
+
+    /// Issue 5: a spin that swaps only a word or two in a long text is spun, not verbatim.
+    #[test]
+    fn issue_5_few_word_swaps_are_spun_not_verbatim() {
+        let copy = STORY.replacen("approved", "endorsed", 1).replacen(
+            "Engineers expect",
+            "Engineers anticipate",
+            1,
+        );
+        let links = run(&[
+            doc("wire", STORY, Some("2026-03-01")),
+            doc("spin", &copy, Some("2026-03-02")),
+        ]);
+        assert_eq!(links["spin"].kind, CopyKind::Spun);
+    }
+
+    /// Issue 5: a quote with one word dropped, the rest of the text unchanged, is spun (quotes
+    /// are never altered by a copy-paste or a rewriter).
+    #[test]
+    fn issue_5_quote_with_a_word_dropped_is_spun() {
+        let copy = STORY.replacen("for the next storm", "for next storm", 1);
+        let links = run(&[
+            doc("wire", STORY, Some("2026-03-01")),
+            doc("spin", &copy, Some("2026-03-02")),
+        ]);
+        assert_eq!(links["spin"].kind, CopyKind::Spun);
+    }
+
+    /// Issue 5 / 9: the token cache is a pure memo: any size gives the same links and state.
+    #[test]
+    fn token_cache_size_does_not_change_links_or_state() {
+        let paras: Vec<&str> = STORY.split("\n\n").chain(OTHER.split("\n\n")).collect();
+        let docs: Vec<Doc> = (0..60)
+            .map(|i| {
+                let text = match i % 5 {
+                    0 => spun(STORY),
+                    1 => paras[i % paras.len()..].join("\n\n"),
+                    2 => format!("Advertisement\n\n{STORY}"),
+                    3 => format!("{OTHER}\n\nReport {i}."),
+                    _ => paras[..(i % paras.len()).max(3)].join("\n\n"),
+                };
+                doc(
+                    &format!("d{i}"),
+                    &text,
+                    (i % 3 == 0).then_some("2026-03-01"),
+                )
+            })
+            .collect();
+        let run_with = |cache: usize| {
+            let config = DedupConfig {
+                token_cache_articles: cache,
+                text_window_articles: 25,
+                ..DedupConfig::default()
+            };
+            let mut d = config.build().unwrap();
+            let links: Vec<CopyLink> = docs.iter().flat_map(|x| d.observe(x)).collect();
+            let m = d.memory();
+            assert!(m.token_cache_articles <= cache.min(25));
+            assert_eq!(m.token_cache_bytes == 0, m.token_cache_articles == 0);
+            (links, serde_json::to_string(d.state()).unwrap())
+        };
+        let (links, state) = run_with(0);
+        assert!(links.len() >= 30, "{}", links.len());
+        for cache in [1, 3, 100] {
+            let (l, s) = run_with(cache);
+            assert_eq!(l, links, "cache {cache}");
+            assert_eq!(s, state, "cache {cache}");
+        }
     }
 
     #[test]

@@ -99,6 +99,83 @@ impl BucketTable {
         }
     }
 
+    /// [`BucketTable::get`] that also returns where `key` can be inserted for a slot in
+    /// `front..=next`: the first entry on its probe path that is empty or dead for that window.
+    /// The lookup walks the whole probe run anyway, so the insert need not walk it again (with
+    /// band keys shared by hundreds of articles, runs are long).
+    pub fn get_with_vacancy(
+        &self,
+        key: u32,
+        front: u32,
+        next: u32,
+        mut f: impl FnMut(u32),
+    ) -> usize {
+        let cap = self.slots.len();
+        let mut i = home(key, cap);
+        let mut vacancy = None;
+        loop {
+            let entry = self.slots[i];
+            if entry == EMPTY {
+                return vacancy.unwrap_or(i);
+            }
+            let slot = entry as u32;
+            if (entry >> 32) as u32 == key && is_live(slot, front, next) {
+                f(slot);
+            }
+            if vacancy.is_none() && !is_live(slot, front, next.wrapping_add(1)) {
+                vacancy = Some(i);
+            }
+            i += 1;
+            if i == cap {
+                i = 0;
+            }
+        }
+    }
+
+    /// Room for `extra` more entries without a rebuild during the next inserts: rebuilds now
+    /// (live entries only, sized for `live`) when they would overfill the table.
+    pub fn reserve(&mut self, extra: usize, front: u32, next: u32, live: usize) {
+        if (self.used + extra) as f64 > self.slots.len() as f64 * MAX_FILL {
+            self.rebuild(front, next, live);
+        }
+    }
+
+    /// Inserts `(key, slot)` at the first free entry from `at` on, where `at` is on the probe
+    /// path of `key` with no empty entry before it (from [`BucketTable::get_with_vacancy`], after
+    /// a [`BucketTable::reserve`] and only inserts since): so lookups still find it, and the
+    /// part of the run before `at` is not walked again.
+    pub fn insert_at(
+        &mut self,
+        at: usize,
+        key: u32,
+        slot: u32,
+        front: u32,
+        next: u32,
+        live: usize,
+    ) {
+        let cap = self.slots.len();
+        if at >= cap || (self.used + 1) as f64 > cap as f64 * MAX_FILL {
+            return self.insert(key, slot, front, next, live);
+        }
+        let mut i = at;
+        loop {
+            let entry = self.slots[i];
+            if entry == EMPTY {
+                self.used += 1;
+                self.slots[i] = ((key as u64) << 32) | slot as u64;
+                return;
+            }
+            if !is_live(entry as u32, front, next) {
+                self.slots[i] = ((key as u64) << 32) | slot as u64;
+                return;
+            }
+            i += 1;
+            if i == cap {
+                i = 0;
+            }
+        }
+    }
+
     /// Rebuilds with only the live entries, sized for `live` entries.
     pub fn rebuild(&mut self, front: u32, next: u32, live: usize) {
         let capacity = ((live as f64 * GROWTH) as usize).max(MIN_CAPACITY);
@@ -178,6 +255,13 @@ pub struct LshIndex {
     front: u32,
     next: u32,
     keys: Vec<u32>,
+    /// Scratch for queries (not saved): bands shared, by window position, and the positions
+    /// touched. Counting here rather than sorting every hit matters when a band key is shared
+    /// by hundreds of articles (templated text): one query can see thousands of hits.
+    counts: Vec<u32>,
+    touched: Vec<u32>,
+    /// Where each band key of the query can be inserted.
+    vacancies: Vec<usize>,
 }
 
 impl LshIndex {
@@ -199,6 +283,9 @@ impl LshIndex {
             front: 0,
             next: 0,
             keys: Vec::with_capacity(bands),
+            counts: Vec::new(),
+            touched: Vec::new(),
+            vacancies: Vec::with_capacity(bands),
         }
     }
 
@@ -225,6 +312,7 @@ impl LshIndex {
     /// Bytes held by the bucket table.
     pub fn memory_bytes(&self) -> usize {
         self.table.memory_bytes()
+            + (self.counts.capacity() + self.touched.capacity()) * std::mem::size_of::<u32>()
     }
 
     /// Finds the live entries sharing at least one band with `words` (a sequence of word hashes),
@@ -269,23 +357,42 @@ impl LshIndex {
             return slot;
         };
         assert_eq!(keys.len(), self.bands, "one key per band");
-        for &key in keys {
-            self.table
-                .get(key, self.front, self.next, |s| found.push((s, 1)));
+        let (front, next) = (self.front, self.next);
+        let window = next.wrapping_sub(front) as usize;
+        if self.counts.len() < window {
+            self.counts.resize(window, 0);
         }
-        found.sort_unstable_by_key(|&(s, _)| s.wrapping_sub(self.front));
-        found.dedup_by(|later, first| {
-            if later.0 == first.0 {
-                first.1 += 1;
-                true
-            } else {
-                false
-            }
-        });
+        let live_after = (window + 1) * self.bands;
+        self.table.reserve(keys.len(), front, next, live_after);
+        let Self {
+            table,
+            counts,
+            touched,
+            vacancies,
+            ..
+        } = self;
+        vacancies.clear();
+        for &key in keys {
+            let at = table.get_with_vacancy(key, front, next, |s| {
+                let p = s.wrapping_sub(front) as usize;
+                if counts[p] == 0 {
+                    touched.push(p as u32);
+                }
+                counts[p] += 1;
+            });
+            vacancies.push(at);
+        }
+        touched.sort_unstable();
+        for &p in touched.iter() {
+            found.push((front.wrapping_add(p), counts[p as usize]));
+            counts[p as usize] = 0;
+        }
+        touched.clear();
         self.next = self.next.wrapping_add(1);
         let live = self.len() * self.bands;
-        for &key in keys {
-            self.table.insert(key, slot, self.front, self.next, live);
+        for (&key, &at) in keys.iter().zip(&self.vacancies) {
+            self.table
+                .insert_at(at, key, slot, self.front, self.next, live);
         }
         slot
     }
@@ -399,6 +506,35 @@ mod tests {
         assert!(is_live(2, u32::MAX - 3, 5));
         assert!(!is_live(6, u32::MAX - 3, 5));
         assert!(!is_live(u32::MAX - 5, u32::MAX - 3, 5));
+    }
+
+    /// Band keys shared by many articles (templated text) make long probe runs; queries must
+    /// still return every live article sharing a band, with the count of bands shared.
+    #[test]
+    fn query_counts_shared_bands_with_many_equal_keys() {
+        let mut index = LshIndex::new(Sketcher::new(8, 1, 7), 4, 2);
+        let keys_of = |i: u32| -> Vec<u32> { (0..4).map(|b| (i % (3 + b)) * 4 + b).collect() };
+        let mut found = Vec::new();
+        for i in 0..3000u32 {
+            if i == 2000 {
+                index.evict_before(1500);
+            }
+            let keys = keys_of(i);
+            let slot = index.query_insert_keys(Some(&keys), &mut found);
+            assert_eq!(slot, i);
+            let front = if i >= 2000 { 1500 } else { 0 };
+            let want: Vec<(u32, u32)> = (front..i)
+                .map(|j| {
+                    let kj = keys_of(j);
+                    (
+                        j,
+                        keys.iter().zip(&kj).filter(|(a, b)| a == b).count() as u32,
+                    )
+                })
+                .filter(|&(_, n)| n > 0)
+                .collect();
+            assert_eq!(found, want, "article {i}");
+        }
     }
 
     #[test]

@@ -289,6 +289,20 @@ impl Tokens {
             .map(|w| w.hash)
     }
 
+    /// Releases spare capacity (for tokens kept a while).
+    pub fn shrink_to_fit(&mut self) {
+        self.words.shrink_to_fit();
+        self.sentences.shrink_to_fit();
+        self.paragraph_words.shrink_to_fit();
+    }
+
+    /// Bytes of heap data held.
+    pub fn heap_bytes(&self) -> usize {
+        self.words.capacity() * std::mem::size_of::<Token>()
+            + self.sentences.capacity() * std::mem::size_of::<Sentence>()
+            + self.paragraph_words.capacity() * std::mem::size_of::<u32>()
+    }
+
     /// Number of words in sentence `s`.
     pub fn len(&self, s: usize) -> usize {
         self.sentences[s].words.len()

@@ -6,11 +6,15 @@
 //!             explicit acks, ≤ 1,000 pending) ──► every worker: extract + analyze (parallel)
 //!             ──► KV sf-docs (key = article sequence)
 //!             ──► the sequencing worker (one at a time, leased through KV sf-state):
-//!                 dedup + cluster in sequence order, story recompute
+//!                 templates, dedup, cluster in sequence order; one story job per touched
+//!                 story and commit ──► work queue SF_JOBS (consumer sf-recompute, shared)
+//!             ──► every worker: assemble, corroborate, brief (parallel) ──► KV sf-results
+//!             ──► the sequencing worker publishes each commit in order
 //!             ──► stream SF_STORIES (stories.>) ──► followers (`storyfold serve --nats`)
 //! ```
 //!
-//! The order-independent, expensive work (extract, analyze) runs on every worker in parallel;
+//! The order-independent, expensive work (extract, analyze, story recompute) runs on every
+//! worker in parallel;
 //! the order-dependent decisions (content-hash idempotence, near-duplicate links, story
 //! membership) are applied strictly in article-stream order by the one worker that holds the
 //! sequencing lease, so the stories equal those of `storyfold run` over the same input in the
@@ -27,8 +31,10 @@ mod nats;
 mod sequencer;
 mod wire;
 
-pub use sequencer::{Applied, Ledger, Sequencer, StoryRecord};
-pub use wire::{Prepared, Preparer, Snapshot, StoryMessage, Update};
+pub use sequencer::{Applied, Ledger, Plan, Sequencer, StoryRecord};
+pub use wire::{
+    token, Prepared, Preparer, Recomputer, Snapshot, StoryJob, StoryMessage, StoryResult, Update,
+};
 
 use std::path::Path;
 use std::time::Duration;
@@ -47,6 +53,14 @@ pub const DOCS_BUCKET: &str = "sf-docs";
 pub const STATE_BUCKET: &str = "sf-state";
 /// Object store of sequencer snapshots.
 pub const SNAPSHOT_BUCKET: &str = "sf-snapshots";
+/// Work-queue stream of story recompute jobs (one per story and commit).
+pub const JOBS_STREAM: &str = "SF_JOBS";
+/// Subject of story recompute jobs.
+pub const JOBS_SUBJECT: &str = "sf.jobs";
+/// Durable consumer shared by all workers for story recompute jobs.
+pub const RECOMPUTE_CONSUMER: &str = "sf-recompute";
+/// Key-value bucket of recomputed stories, by `<story>.<applied_seq>` ([`StoryJob::key`]).
+pub const RESULTS_BUCKET: &str = "sf-results";
 /// Stream of story updates.
 pub const STORIES_STREAM: &str = "SF_STORIES";
 /// Subject prefix of story updates: `stories.story.<id>`, `stories.failures`.

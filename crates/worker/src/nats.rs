@@ -1,9 +1,11 @@
 //! The NATS JetStream layer: streams, consumers, key-value and object stores.
-use crate::wire::{Prepared, Preparer, Snapshot, Update};
+use crate::sequencer::Plan;
+use crate::wire::{token, Prepared, Preparer, Recomputer, Snapshot, StoryJob, Update};
 use crate::{
     partition_of, Error, Progress, Published, Result, Sequencer, WorkerOptions, ARTICLES_STREAM,
-    ARTICLES_SUBJECT, DOCS_BUCKET, FOLLOW_STATE, PREPARE_CONSUMER, SNAPSHOT_BUCKET, STATE_BUCKET,
-    STORIES_STREAM, STORIES_SUBJECT,
+    ARTICLES_SUBJECT, DOCS_BUCKET, FOLLOW_STATE, JOBS_STREAM, JOBS_SUBJECT, PREPARE_CONSUMER,
+    RECOMPUTE_CONSUMER, RESULTS_BUCKET, SNAPSHOT_BUCKET, STATE_BUCKET, STORIES_STREAM,
+    STORIES_SUBJECT,
 };
 use async_nats::jetstream::{
     self, consumer, kv, message::PublishMessage as Publish, object_store, stream,
@@ -11,12 +13,12 @@ use async_nats::jetstream::{
 use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use storyfold_model::RawArticle;
+use storyfold_model::{Doc, RawArticle};
 use storyfold_store::Store;
 use tokio::io::AsyncReadExt;
 
@@ -30,6 +32,20 @@ const MAX_ACK_PENDING: i64 = 1_000;
 const PUT_WINDOW: usize = 64;
 /// Header of an update sent in parts: `index/count`.
 const PART_HEADER: &str = "Sf-Part";
+/// Prepared docs a worker keeps in memory for story recompute (the oldest go first).
+const DOC_CACHE: usize = 20_000;
+/// The sequencing worker prepares articles itself only while fewer than this many prepared docs
+/// wait for its sequencer: with other workers running, preparing is theirs, and the
+/// order-dependent work keeps the leader's core.
+const LEADER_LOOKAHEAD: u64 = 64;
+/// How often a worker that holds back (see [`Shared`]) looks again.
+const HELP_POLL: Duration = Duration::from_millis(2);
+/// How long a worker waits before pulling again from an empty consumer.
+const EMPTY_POLL: Duration = Duration::from_millis(20);
+/// Story jobs pulled at once.
+const JOB_BATCH: usize = 4;
+/// After this long waiting for story results the leader computes them too.
+const RESULTS_PATIENCE: Duration = Duration::from_secs(1);
 
 fn nats<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> Error {
     move |e| Error::Nats {
@@ -56,19 +72,6 @@ fn now_ms() -> u64 {
 
 fn seq_key(seq: u64) -> String {
     seq.to_string()
-}
-
-/// A subject token from an id: NATS tokens may not hold `.`, `*`, `>` or whitespace.
-fn token(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// Aborts the spawned tasks it holds when dropped, so dropping a worker stops all of it.
@@ -108,7 +111,98 @@ struct Ctx {
     js: jetstream::Context,
     docs: kv::Store,
     state: kv::Store,
+    results: kv::Store,
     snapshots: object_store::ObjectStore,
+}
+
+/// Prepared docs this worker holds for story recompute, by article-stream sequence: the ones it
+/// prepared and the ones it fetched, the oldest dropped beyond [`DOC_CACHE`].
+#[derive(Default)]
+struct DocCache {
+    docs: HashMap<u64, Arc<Doc>>,
+    order: VecDeque<u64>,
+}
+
+impl DocCache {
+    fn get(&self, seq: u64) -> Option<Arc<Doc>> {
+        self.docs.get(&seq).cloned()
+    }
+
+    fn insert(&mut self, seq: u64, doc: Arc<Doc>) {
+        if self.docs.insert(seq, doc).is_none() {
+            self.order.push_back(seq);
+        }
+        while self.order.len() > DOC_CACHE {
+            if let Some(old) = self.order.pop_front() {
+                self.docs.remove(&old);
+            }
+        }
+    }
+}
+
+/// What the tasks of one worker share. While a worker holds the sequencing lease, its own
+/// prepare and recompute tasks hold back so the order-dependent work keeps its core: it
+/// prepares only when its sequencer is about to run dry, and recomputes stories only when its
+/// sequencer has nothing to apply or has waited [`RESULTS_PATIENCE`] for results. A lone worker
+/// thus does all three kinds of work in turn; with others, it mostly sequences.
+#[derive(Default)]
+struct Shared {
+    leading: AtomicBool,
+    /// While leading: prepared docs not yet applied.
+    backlog: AtomicU64,
+    /// While leading: the sequencer has nothing to do but wait for story results.
+    waiting: AtomicBool,
+    /// Story jobs this worker is computing.
+    recomputing: AtomicUsize,
+    cache: Mutex<DocCache>,
+}
+
+impl Shared {
+    fn may_prepare(&self) -> bool {
+        if self.leading.load(Ordering::Relaxed) {
+            self.backlog.load(Ordering::Relaxed) < LEADER_LOOKAHEAD
+        } else {
+            // Story results hold up the sequencer; preparing can run ahead later.
+            self.recomputing.load(Ordering::Relaxed) == 0
+        }
+    }
+
+    fn may_recompute(&self) -> bool {
+        !self.leading.load(Ordering::Relaxed) || self.waiting.load(Ordering::Relaxed)
+    }
+
+    fn cached(&self, seq: u64) -> Option<Arc<Doc>> {
+        // A poisoned lock only means another task panicked mid-insert: the map is still usable.
+        self.cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(seq)
+    }
+
+    fn cache(&self, seq: u64, doc: Arc<Doc>) {
+        self.cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(seq, doc);
+    }
+}
+
+/// Marks a worker as leading for as long as it lives.
+struct Leading<'a>(&'a Shared);
+
+impl<'a> Leading<'a> {
+    fn new(shared: &'a Shared) -> Self {
+        shared.backlog.store(0, Ordering::Relaxed);
+        shared.waiting.store(true, Ordering::Relaxed);
+        shared.leading.store(true, Ordering::Relaxed);
+        Self(shared)
+    }
+}
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        self.0.leading.store(false, Ordering::Relaxed);
+    }
 }
 
 async fn connect(url: &str) -> Result<(async_nats::Client, jetstream::Context)> {
@@ -137,10 +231,26 @@ async fn ensure_streams(js: &jetstream::Context) -> Result<()> {
     })
     .await
     .map_err(nats("story stream"))?;
+    js.get_or_create_stream(stream::Config {
+        name: JOBS_STREAM.into(),
+        subjects: vec![JOBS_SUBJECT.into()],
+        retention: stream::RetentionPolicy::WorkQueue,
+        ..Default::default()
+    })
+    .await
+    .map_err(nats("job stream"))?;
     Ok(())
 }
 
 async fn bucket(js: &jetstream::Context, name: &str) -> Result<kv::Store> {
+    bucket_with_age(js, name, Duration::ZERO).await
+}
+
+async fn bucket_with_age(
+    js: &jetstream::Context,
+    name: &str,
+    max_age: Duration,
+) -> Result<kv::Store> {
     if let Ok(store) = js.get_key_value(name).await {
         return Ok(store);
     }
@@ -155,6 +265,7 @@ async fn bucket(js: &jetstream::Context, name: &str) -> Result<kv::Store> {
         allow_direct: true,
         discard: stream::DiscardPolicy::New,
         num_replicas: 1,
+        max_age,
         ..Default::default()
     })
     .await
@@ -169,6 +280,8 @@ async fn setup(url: &str) -> Result<Ctx> {
     ensure_streams(&js).await?;
     let docs = bucket(&js, DOCS_BUCKET).await?;
     let state = bucket(&js, STATE_BUCKET).await?;
+    // Story results are read within seconds of being written; an hour keeps the bucket small.
+    let results = bucket_with_age(&js, RESULTS_BUCKET, Duration::from_secs(3600)).await?;
     let snapshots = match js.get_object_store(SNAPSHOT_BUCKET).await {
         Ok(store) => store,
         Err(_) => match js
@@ -190,6 +303,7 @@ async fn setup(url: &str) -> Result<Ctx> {
         js,
         docs,
         state,
+        results,
         snapshots,
     })
 }
@@ -244,13 +358,17 @@ where
 
 pub(crate) async fn run_worker(options: &WorkerOptions) -> Result<()> {
     let ctx = Arc::new(setup(&options.nats_url).await?);
+    let shared = Arc::new(Shared::default());
     let mut tasks = Tasks::default();
-    let prepare = tokio::spawn(prepare_loop(ctx.clone(), options.clone()));
+    let prepare = tokio::spawn(prepare_loop(ctx.clone(), shared.clone(), options.clone()));
     tasks.0.push(prepare.abort_handle());
-    let sequence = tokio::spawn(sequence_loop(ctx.clone(), options.clone()));
+    let recompute = tokio::spawn(recompute_loop(ctx.clone(), shared.clone(), options.clone()));
+    tasks.0.push(recompute.abort_handle());
+    let sequence = tokio::spawn(sequence_loop(ctx.clone(), shared, options.clone()));
     tasks.0.push(sequence.abort_handle());
     let joined = tokio::select! {
         r = prepare => r,
+        r = recompute => r,
         r = sequence => r,
     };
     joined.map_err(nats("worker task"))?
@@ -259,7 +377,7 @@ pub(crate) async fn run_worker(options: &WorkerOptions) -> Result<()> {
 /// Pulls articles from the shared consumer, extracts and analyzes them, puts the prepared doc
 /// under its stream sequence, then acknowledges. A worker killed before the ack leaves the
 /// article to be redelivered; putting the same doc twice is harmless.
-async fn prepare_loop(ctx: Arc<Ctx>, options: WorkerOptions) -> Result<()> {
+async fn prepare_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions) -> Result<()> {
     let stream = ctx
         .js
         .get_stream(ARTICLES_STREAM)
@@ -278,56 +396,219 @@ async fn prepare_loop(ctx: Arc<Ctx>, options: WorkerOptions) -> Result<()> {
         )
         .await
         .map_err(nats("prepare consumer"))?;
-    let mut messages = consumer
-        .stream()
-        .max_messages_per_batch(options.fetch_batch.max(1))
-        .messages()
-        .await
-        .map_err(nats("pull"))?;
     let preparer = Arc::new(Preparer::new(&options.pipeline)?);
     let mut puts = tokio::task::JoinSet::new();
-    while let Some(message) = messages.next().await {
-        let message = message.map_err(nats("pull"))?;
-        let seq = message
-            .info()
-            .map_err(nats("message info"))?
-            .stream_sequence;
-        let payload = message.payload.clone();
-        let preparer = preparer.clone();
-        let prepared = tokio::task::spawn_blocking(move || {
-            encode(&preparer.prepare_bytes(&payload, &format!("{ARTICLES_STREAM}#{seq}")))
-        })
-        .await
-        .map_err(nats("prepare task"))?;
-        let docs = ctx.docs.clone();
-        puts.spawn(async move {
-            docs.put(seq_key(seq), prepared)
-                .await
-                .map_err(nats("put doc"))?;
-            message.ack().await.map_err(nats("ack"))
-        });
-        while puts.len() >= PUT_WINDOW {
-            if let Some(done) = puts.join_next().await {
+    loop {
+        if !shared.may_prepare() {
+            tokio::time::sleep(HELP_POLL).await;
+            continue;
+        }
+        // Pull batch by batch (not a prefetching stream): a worker that takes the lease must
+        // not sit on articles it will not prepare soon.
+        let mut batch = consumer
+            .fetch()
+            .max_messages(options.fetch_batch.max(1))
+            .messages()
+            .await
+            .map_err(nats("pull"))?;
+        let mut pulled = 0;
+        while let Some(message) = batch.next().await {
+            let message = message.map_err(nats("pull"))?;
+            pulled += 1;
+            let seq = message
+                .info()
+                .map_err(nats("message info"))?
+                .stream_sequence;
+            let payload = message.payload.clone();
+            let preparer = preparer.clone();
+            let (prepared, doc) = tokio::task::spawn_blocking(move || {
+                let prepared =
+                    preparer.prepare_bytes(&payload, &format!("{ARTICLES_STREAM}#{seq}"));
+                let bytes = encode(&prepared);
+                let doc = match prepared {
+                    Prepared::Doc(doc) => Some(Arc::new(*doc)),
+                    Prepared::Failed { .. } => None,
+                };
+                (bytes, doc)
+            })
+            .await
+            .map_err(nats("prepare task"))?;
+            if let Some(doc) = doc {
+                shared.cache(seq, doc);
+            }
+            let docs = ctx.docs.clone();
+            puts.spawn(async move {
+                docs.put(seq_key(seq), prepared)
+                    .await
+                    .map_err(nats("put doc"))?;
+                message.ack().await.map_err(nats("ack"))
+            });
+            while puts.len() >= PUT_WINDOW {
+                if let Some(done) = puts.join_next().await {
+                    done.map_err(nats("put task"))??;
+                }
+            }
+            while let Some(done) = puts.try_join_next() {
                 done.map_err(nats("put task"))??;
             }
         }
-        while let Some(done) = puts.try_join_next() {
-            done.map_err(nats("put task"))??;
+        if pulled == 0 {
+            tokio::time::sleep(EMPTY_POLL).await;
         }
     }
-    Err(Error::Nats {
-        what: "pull",
-        message: "the article consumer closed".into(),
+}
+
+/// Pulls story jobs from the shared consumer, recomputes each story (corroborate, brief) from
+/// its members' prepared docs, puts the encoded story update under the job's key, then
+/// acknowledges. A job lost with its worker is redelivered; computing it twice gives the same
+/// bytes under the same key.
+async fn recompute_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions) -> Result<()> {
+    let stream = ctx
+        .js
+        .get_stream(JOBS_STREAM)
+        .await
+        .map_err(nats("job stream"))?;
+    let consumer: consumer::PullConsumer = stream
+        .get_or_create_consumer(
+            RECOMPUTE_CONSUMER,
+            consumer::pull::Config {
+                durable_name: Some(RECOMPUTE_CONSUMER.into()),
+                ack_policy: consumer::AckPolicy::Explicit,
+                ack_wait: options.ack_wait,
+                max_ack_pending: MAX_ACK_PENDING,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(nats("recompute consumer"))?;
+    let recomputer = Arc::new(Recomputer::new(&options.pipeline)?);
+    let limit = ctx.client.server_info().max_payload.saturating_sub(4096);
+    loop {
+        if !shared.may_recompute() {
+            tokio::time::sleep(HELP_POLL).await;
+            continue;
+        }
+        let mut batch = consumer
+            .fetch()
+            .max_messages(JOB_BATCH)
+            .messages()
+            .await
+            .map_err(nats("pull jobs"))?;
+        let mut pulled = 0;
+        while let Some(message) = batch.next().await {
+            let message = message.map_err(nats("pull jobs"))?;
+            if pulled == 0 {
+                shared.recomputing.fetch_add(1, Ordering::Relaxed);
+            }
+            pulled += 1;
+            let done = recompute(&ctx, &shared, &recomputer, &message.payload).await;
+            let (key, bytes) = match done {
+                Ok(done) => done,
+                Err(error) => {
+                    shared.recomputing.fetch_sub(1, Ordering::Relaxed);
+                    return Err(error);
+                }
+            };
+            // A story update over the server's payload limit cannot be a key-value entry: an
+            // empty entry tells the leader to compute it itself (it publishes it in parts).
+            let value = if bytes.len() > limit {
+                Bytes::new()
+            } else {
+                bytes
+            };
+            let put = ctx
+                .results
+                .put(key, value)
+                .await
+                .map_err(nats("put result"));
+            let acked = match put {
+                Ok(_) => message.ack().await.map_err(nats("ack job")),
+                Err(error) => Err(error),
+            };
+            if let Err(error) = acked {
+                shared.recomputing.fetch_sub(1, Ordering::Relaxed);
+                return Err(error);
+            }
+        }
+        if pulled == 0 {
+            tokio::time::sleep(EMPTY_POLL).await;
+        } else {
+            shared.recomputing.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Computes one story job given as its wire bytes: the result's key and the encoded update.
+async fn recompute(
+    ctx: &Ctx,
+    shared: &Shared,
+    recomputer: &Arc<Recomputer>,
+    payload: &Bytes,
+) -> Result<(String, Bytes)> {
+    let job: StoryJob = decode("story job", payload)?;
+    let key = job.key(payload);
+    let bytes = compute_job(ctx, shared, recomputer, job).await?;
+    Ok((key, bytes))
+}
+
+/// Recomputes a story: fetches the members' docs (from this worker's cache, else the docs
+/// bucket), then corroborates and briefs on a blocking thread; returns the encoded update.
+async fn compute_job(
+    ctx: &Ctx,
+    shared: &Shared,
+    recomputer: &Arc<Recomputer>,
+    job: StoryJob,
+) -> Result<Bytes> {
+    let mut docs = Vec::with_capacity(job.members.len());
+    for (id, _, seq) in &job.members {
+        let doc = match shared.cached(*seq) {
+            Some(doc) => doc,
+            None => {
+                let bytes = ctx
+                    .docs
+                    .get(seq_key(*seq))
+                    .await
+                    .map_err(nats("get doc"))?
+                    .ok_or_else(|| Error::MissingDoc(id.clone()))?;
+                match decode("prepared article", &bytes)? {
+                    Prepared::Doc(doc) => {
+                        let doc = Arc::new(*doc);
+                        shared.cache(*seq, doc.clone());
+                        doc
+                    }
+                    Prepared::Failed { .. } => return Err(Error::MissingDoc(id.clone())),
+                }
+            }
+        };
+        docs.push((id.clone(), doc));
+    }
+    let recomputer = recomputer.clone();
+    tokio::task::spawn_blocking(move || {
+        let docs: Vec<Doc> = docs
+            .into_iter()
+            .map(|(id, doc)| {
+                let mut doc = Doc::clone(&doc);
+                doc.article.id = id;
+                doc
+            })
+            .collect();
+        let result = recomputer.compute(&job, &docs);
+        encode(&job.into_update(result))
     })
+    .await
+    .map_err(nats("recompute task"))
 }
 
 /// Takes the sequencing lease whenever it is free and sequences while holding it.
-async fn sequence_loop(ctx: Arc<Ctx>, options: WorkerOptions) -> Result<()> {
+async fn sequence_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions) -> Result<()> {
     loop {
         match try_acquire(&ctx, &options).await? {
             Some(revision) => {
                 tracing::info!(worker = %options.name, "Took the sequencing lease.");
-                match lead(&ctx, &options, revision).await {
+                let leading = Leading::new(&shared);
+                let led = lead(&ctx, &shared, &options, revision).await;
+                drop(leading);
+                match led {
                     Err(Error::Deposed) => {
                         tracing::warn!(worker = %options.name, "Lost the sequencing lease.");
                     }
@@ -400,11 +681,27 @@ async fn heartbeat(
     }
 }
 
+/// A commit whose story jobs are out: published (docs, stories, failures) and the head moved
+/// once every story result is in.
+struct InFlight {
+    plan: Plan,
+    /// Result key -> job index, for the results still missing.
+    missing: HashMap<String, usize>,
+    /// Per job: the encoded story update (empty: too large for the results bucket).
+    results: Vec<Option<Bytes>>,
+    /// The snapshot taken at this commit: (name, bytes).
+    snapshot: Option<(String, Vec<u8>)>,
+    started: Instant,
+}
+
 /// What the leader keeps between commits.
 struct Leader<'a> {
     ctx: &'a Ctx,
+    shared: &'a Shared,
     options: &'a WorkerOptions,
     sequencer: Sequencer,
+    inflight: Option<InFlight>,
+    recomputer: Option<Arc<Recomputer>>,
     head: Head,
     head_revision: u64,
     stories_last: u64,
@@ -413,7 +710,12 @@ struct Leader<'a> {
     max_payload: usize,
 }
 
-async fn lead(ctx: &Ctx, options: &WorkerOptions, lease_revision: u64) -> Result<()> {
+async fn lead(
+    ctx: &Ctx,
+    shared: &Shared,
+    options: &WorkerOptions,
+    lease_revision: u64,
+) -> Result<()> {
     let deposed = Arc::new(AtomicBool::new(false));
     let mut tasks = Tasks::default();
     tasks.0.push(
@@ -482,8 +784,11 @@ async fn lead(ctx: &Ctx, options: &WorkerOptions, lease_revision: u64) -> Result
         .last_sequence;
     let mut leader = Leader {
         ctx,
+        shared,
         options,
         sequencer,
+        inflight: None,
+        recomputer: None,
         head,
         head_revision,
         stories_last,
@@ -491,6 +796,12 @@ async fn lead(ctx: &Ctx, options: &WorkerOptions, lease_revision: u64) -> Result
         since_snapshot: 0,
         max_payload: ctx.client.server_info().max_payload,
     };
+    // Results of the jobs this leader publishes from now on.
+    let mut results = ctx
+        .results
+        .watch(">")
+        .await
+        .map_err(nats("watch results"))?;
     let mut watch = ctx
         .docs
         .watch_with_history(">")
@@ -499,22 +810,35 @@ async fn lead(ctx: &Ctx, options: &WorkerOptions, lease_revision: u64) -> Result
     let mut buffer: BTreeMap<u64, Prepared> = BTreeMap::new();
     let mut since_commit = 0usize;
     let mut last_commit = Instant::now();
+    let commit_every = options.commit_every.max(1);
     loop {
-        let next = tokio::time::timeout(Duration::from_millis(50), watch.next()).await;
-        match next {
-            Ok(Some(entry)) => {
+        let event = tokio::select! {
+            biased;
+            result = results.next() => Event::Result(result),
+            entry = watch.next() => Event::Doc(entry),
+            () = tokio::time::sleep(Duration::from_millis(50)) => Event::Idle,
+        };
+        let mut idle = false;
+        match event {
+            Event::Result(Some(entry)) => {
+                let entry = entry.map_err(nats("watch results"))?;
+                if entry.operation == kv::Operation::Put {
+                    leader.take_result(&entry.key, entry.value);
+                }
+            }
+            Event::Doc(Some(entry)) => {
                 let entry = entry.map_err(nats("watch docs"))?;
+                leader.shared.backlog.store(entry.delta, Ordering::Relaxed);
                 if entry.operation != kv::Operation::Put {
                     continue;
                 }
                 let Ok(seq) = entry.key.parse::<u64>() else {
                     continue;
                 };
-                let prepared: Prepared = decode("prepared article", &entry.value)?;
-                if seq < leader.sequencer.next_seq() {
-                    leader.sequencer.remember(seq, &prepared);
-                } else {
-                    buffer.insert(seq, prepared);
+                // Docs of sequences applied before (a takeover's replay covers them) are not
+                // needed: story jobs fetch their members' docs themselves.
+                if seq >= leader.sequencer.next_seq() {
+                    buffer.insert(seq, decode("prepared article", &entry.value)?);
                 }
                 loop {
                     let next_seq = leader.sequencer.next_seq();
@@ -524,84 +848,184 @@ async fn lead(ctx: &Ctx, options: &WorkerOptions, lease_revision: u64) -> Result
                     leader.sequencer.apply(next_seq, prepared)?;
                     since_commit += 1;
                     leader.since_snapshot += 1;
-                    if since_commit >= options.commit_every.max(1) {
-                        leader.commit().await?;
+                    if since_commit >= commit_every && leader.inflight.is_none() {
+                        leader.start_commit().await?;
                         since_commit = 0;
                         last_commit = Instant::now();
                     }
                 }
-                if since_commit > 0 && last_commit.elapsed() > Duration::from_secs(1) {
-                    leader.commit().await?;
-                    since_commit = 0;
-                    last_commit = Instant::now();
-                }
             }
-            Ok(None) => {
+            Event::Result(None) | Event::Doc(None) => {
                 return Err(Error::Nats {
-                    what: "watch docs",
+                    what: "watch",
                     message: "the watch ended".into(),
                 })
             }
-            Err(_idle) => {
+            Event::Idle => {
+                idle = true;
+                leader.shared.backlog.store(0, Ordering::Relaxed);
                 if leader.deposed.load(Ordering::SeqCst) {
                     return Err(Error::Deposed);
                 }
-                let applied = leader.sequencer.next_seq() - 1;
-                if leader.sequencer.has_pending() || leader.head.applied < applied {
-                    leader.commit().await?;
-                    since_commit = 0;
-                    last_commit = Instant::now();
+            }
+        }
+        if leader
+            .inflight
+            .as_ref()
+            .is_some_and(|f| f.missing.is_empty())
+        {
+            leader.finish_commit().await?;
+        }
+        if leader.inflight.is_none() {
+            let applied = leader.sequencer.next_seq() - 1;
+            let due = since_commit >= commit_every
+                || (since_commit > 0 && last_commit.elapsed() > Duration::from_secs(1))
+                || (idle && (leader.sequencer.has_pending() || leader.head.applied < applied));
+            if due {
+                leader.start_commit().await?;
+                since_commit = 0;
+                last_commit = Instant::now();
+                if leader
+                    .inflight
+                    .as_ref()
+                    .is_some_and(|f| f.missing.is_empty())
+                {
+                    leader.finish_commit().await?;
                 }
             }
         }
+        let stalled = leader
+            .inflight
+            .as_ref()
+            .is_some_and(|f| f.started.elapsed() > RESULTS_PATIENCE);
+        let nothing_ready = idle || leader.shared.backlog.load(Ordering::Relaxed) == 0;
+        leader
+            .shared
+            .waiting
+            .store(nothing_ready || stalled, Ordering::Relaxed);
     }
 }
 
+/// What woke the leader.
+enum Event<R, D> {
+    Result(Option<R>),
+    Doc(Option<D>),
+    Idle,
+}
+
 impl Leader<'_> {
-    /// Recomputes the touched stories, publishes them on `stories.>` (each publish expects the
-    /// story stream's last sequence, so a deposed leader that lost track cannot slip in), then
-    /// moves the head with a revision check.
-    async fn commit(&mut self) -> Result<()> {
+    /// Ends a commit in the sequencer and sends its story jobs out; the sequencer goes on with
+    /// the next articles while workers compute them.
+    async fn start_commit(&mut self) -> Result<()> {
         if self.deposed.load(Ordering::SeqCst) {
             return Err(Error::Deposed);
         }
-        for (id, seq) in self.sequencer.missing_docs() {
-            let bytes = self
-                .ctx
-                .docs
-                .get(seq_key(seq))
-                .await
-                .map_err(nats("get doc"))?
-                .ok_or_else(|| Error::MissingDoc(id.clone()))?;
-            if let Prepared::Doc(doc) = decode("prepared article", &bytes)? {
-                self.sequencer.supply(id, *doc);
-            }
-        }
-        let updates = self.sequencer.commit()?;
-        for update in updates {
-            for part in self.split(update) {
-                self.publish(part).await?;
-            }
-        }
-        let applied = self.sequencer.next_seq() - 1;
-        let mut stale_snapshot = None;
-        if self.since_snapshot >= self.options.snapshot_every.max(1) {
-            let name = format!("snapshot-{applied}");
+        let plan = self.sequencer.plan_commit()?;
+        let snapshot = if self.since_snapshot >= self.options.snapshot_every.max(1) {
+            self.since_snapshot = 0;
             let bytes = serde_json::to_vec(&self.sequencer.snapshot()?).map_err(|source| {
                 Error::Decode {
                     what: "snapshot",
                     source,
                 }
             })?;
+            Some((format!("snapshot-{}", plan.applied_seq), bytes))
+        } else {
+            None
+        };
+        let mut missing = HashMap::with_capacity(plan.jobs.len());
+        let mut acks = Vec::with_capacity(plan.jobs.len());
+        for (index, job) in plan.jobs.iter().enumerate() {
+            let payload = encode(job);
+            missing.insert(job.key(&payload), index);
+            acks.push(
+                self.ctx
+                    .js
+                    .send_publish(JOBS_SUBJECT, Publish::build().payload(payload))
+                    .await
+                    .map_err(nats("publish job"))?,
+            );
+        }
+        for ack in acks {
+            ack.await.map_err(nats("publish job"))?;
+        }
+        self.inflight = Some(InFlight {
+            results: vec![None; plan.jobs.len()],
+            plan,
+            missing,
+            snapshot,
+            started: Instant::now(),
+        });
+        Ok(())
+    }
+
+    /// Takes a story result if the commit in flight waits for it.
+    fn take_result(&mut self, key: &str, value: Bytes) {
+        if let Some(inflight) = &mut self.inflight {
+            if let Some(index) = inflight.missing.remove(key) {
+                inflight.results[index] = Some(value);
+            }
+        }
+    }
+
+    /// Publishes the commit in flight on `stories.>` (each publish expects the story stream's
+    /// last sequence, so a deposed leader that lost track cannot slip in): the new docs, the
+    /// stories, the failures; then stores its snapshot and moves the head with a revision
+    /// check.
+    async fn finish_commit(&mut self) -> Result<()> {
+        if self.deposed.load(Ordering::SeqCst) {
+            return Err(Error::Deposed);
+        }
+        let Some(inflight) = self.inflight.take() else {
+            return Ok(());
+        };
+        let Plan {
+            applied_seq,
+            docs,
+            jobs,
+            failures,
+        } = inflight.plan;
+        if !docs.is_empty() {
+            for part in self.split(Update::Docs { applied_seq, docs }) {
+                self.publish(part).await?;
+            }
+        }
+        for (job, result) in jobs.into_iter().zip(inflight.results) {
+            let subject = format!("{STORIES_SUBJECT}.story.{}", token(job.story.as_str()));
+            let bytes = match result {
+                Some(bytes) if !bytes.is_empty() => bytes,
+                _ => {
+                    let recomputer = match &self.recomputer {
+                        Some(recomputer) => recomputer.clone(),
+                        None => {
+                            let recomputer = Arc::new(Recomputer::new(&self.options.pipeline)?);
+                            self.recomputer = Some(recomputer.clone());
+                            recomputer
+                        }
+                    };
+                    compute_job(self.ctx, self.shared, &recomputer, job).await?
+                }
+            };
+            self.publish((subject, bytes)).await?;
+        }
+        if !failures.is_empty() {
+            for part in self.split(Update::Failures {
+                applied_seq,
+                failures,
+            }) {
+                self.publish(part).await?;
+            }
+        }
+        let mut stale_snapshot = None;
+        if let Some((name, bytes)) = inflight.snapshot {
             self.ctx
                 .snapshots
                 .put(name.as_str(), &mut bytes.as_slice())
                 .await
                 .map_err(nats("snapshot"))?;
             stale_snapshot = self.head.snapshot.replace(name);
-            self.since_snapshot = 0;
         }
-        self.head.applied = applied;
+        self.head.applied = applied_seq;
         self.head_revision = self
             .ctx
             .state
@@ -619,7 +1043,7 @@ impl Leader<'_> {
                 tracing::warn!(%error, snapshot = %old, "Could not delete an old snapshot.");
             }
         }
-        tracing::debug!(applied, "Committed.");
+        tracing::debug!(applied = applied_seq, "Committed.");
         Ok(())
     }
 

@@ -1,15 +1,15 @@
 //! The order-dependent half of the pipeline, without I/O: content-hash idempotence, id
 //! disambiguation, near-duplicate and story decisions, and story recomputation, applied strictly
 //! in stream-sequence order. The NATS layer feeds it and ships what it returns.
-use crate::wire::{Prepared, Snapshot, StoryMessage, Update};
+use crate::wire::{Prepared, Recomputer, Snapshot, StoryJob, StoryResult, Update};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use storyfold::brief::Briefer;
+use storyfold::analyze::Analyzer;
 use storyfold::cluster::Clusterer;
-use storyfold::corroborate::Corroborator;
 use storyfold::dedup::Deduper;
-use storyfold::{assemble_story, PipelineConfig};
+use storyfold::extract::TemplateLearner;
+use storyfold::PipelineConfig;
 use storyfold_model::{ArticleId, ContentHash, CopyLink, Doc, GroupingReason, StoryId};
 
 /// What the sequencer has decided so far: everything but the stage indexes themselves.
@@ -68,10 +68,11 @@ struct Pending {
 /// Applies prepared articles in sequence order and produces story updates.
 pub struct Sequencer {
     ledger: Ledger,
+    templates: TemplateLearner,
+    analyzer: Analyzer,
     deduper: Deduper,
     clusterer: Clusterer,
-    corroborator: Corroborator,
-    briefer: Briefer,
+    recomputer: Recomputer,
     docs: BTreeMap<ArticleId, Doc>,
     pending: Pending,
 }
@@ -100,22 +101,35 @@ impl Sequencer {
                 message: e.to_string(),
             }
         };
-        let (ledger, deduper, clusterer) = match snapshot {
+        let (ledger, templates, deduper, clusterer) = match snapshot {
             None => (
                 Ledger {
                     next_seq: 1,
                     ..Ledger::default()
                 },
+                config
+                    .templates
+                    .build()
+                    .map_err(|e| stage("templates")(&e))?,
                 config.dedup.build().map_err(|e| stage("dedup")(&e))?,
                 config.cluster.build().map_err(|e| stage("cluster")(&e))?,
             ),
             Some(snapshot) => {
+                let templates = if snapshot.templates.is_null() {
+                    config.templates.build()
+                } else {
+                    let state = serde_json::from_value(snapshot.templates)
+                        .map_err(|e| stage("templates")(&e))?;
+                    TemplateLearner::resume(&config.templates, state)
+                }
+                .map_err(|e| stage("templates")(&e))?;
                 let dedup =
                     serde_json::from_value(snapshot.dedup).map_err(|e| stage("dedup")(&e))?;
                 let cluster =
                     serde_json::from_value(snapshot.cluster).map_err(|e| stage("cluster")(&e))?;
                 (
                     snapshot.ledger,
+                    templates,
                     Deduper::resume(&config.dedup, dedup).map_err(|e| stage("dedup")(&e))?,
                     Clusterer::resume(&config.cluster, cluster)
                         .map_err(|e| stage("cluster")(&e))?,
@@ -124,13 +138,11 @@ impl Sequencer {
         };
         Ok(Self {
             ledger,
+            templates,
+            analyzer: config.analyze.build().map_err(|e| stage("analyze")(&e))?,
             deduper,
             clusterer,
-            corroborator: config
-                .corroborate
-                .build()
-                .map_err(|e| stage("corroborate")(&e))?,
-            briefer: config.brief.build().map_err(|e| stage("brief")(&e))?,
+            recomputer: Recomputer::new(config)?,
             docs: BTreeMap::new(),
             pending: Pending::default(),
         })
@@ -164,6 +176,7 @@ impl Sequencer {
         };
         Ok(Snapshot {
             ledger: self.ledger.clone(),
+            templates: encode("templates", serde_json::to_value(self.templates.state()))?,
             dedup: encode("dedup", serde_json::to_value(self.deduper.state()))?,
             cluster: encode("cluster", serde_json::to_value(self.clusterer.state()))?,
         })
@@ -211,8 +224,19 @@ impl Sequencer {
         if let Some(id) = self.ledger.hashes.get(&hash) {
             return Ok(Applied::AlreadyStored { id: id.clone() });
         }
-        let id = self.free_id(&doc.article.id, &hash);
-        doc.article.id = id.clone();
+        // Template paragraphs are learned in arrival order (as `Pipeline::ingest` does, after
+        // the content-hash check and before analysis). The workers analysed the article as
+        // extracted; only when the learner strips something is it analysed again here.
+        let boilerplate = doc.article.boilerplate.len();
+        let mut article = self.templates.process(doc.article.clone());
+        article.content_hash = hash.clone();
+        let id = self.free_id(&article.id, &hash);
+        article.id = id.clone();
+        if article.boilerplate.len() != boilerplate {
+            doc = self.analyzer.analyze(article);
+        } else {
+            doc.article.id = id.clone();
+        }
         for link in self.deduper.observe(&doc) {
             self.pending.links.insert(link.copy.clone());
             self.ledger.links.insert(link.copy.clone(), link);
@@ -298,93 +322,133 @@ impl Sequencer {
     }
 
     /// Recomputes every story touched since the last commit (claims, quotes, timeline, brief)
-    /// and returns the updates to publish: the new docs, then one update per story, then one for
-    /// failed inputs.
+    /// here, and returns the updates to publish: the new docs, then one update per story, then
+    /// one for failed inputs.
     ///
     /// # Errors
     /// [`Error::MissingDoc`] when a member's doc was neither applied here nor supplied.
     pub fn commit(&mut self) -> Result<Vec<Update>> {
-        let applied_seq = self.ledger.next_seq - 1;
-        // New docs first, so a follower stores every article before any link or membership
-        // that refers to it.
-        let mut updates = Vec::new();
-        let mut new_docs = Vec::with_capacity(self.pending.new_docs.len());
-        for article in &self.pending.new_docs {
-            let doc = self
-                .docs
-                .get(article)
-                .ok_or_else(|| Error::MissingDoc(article.clone()))?;
-            new_docs.push(doc.clone());
-        }
-        if !new_docs.is_empty() {
-            updates.push(Update::Docs {
-                applied_seq,
-                docs: new_docs,
-            });
-        }
-        for story_id in self.stories_to_commit() {
-            let Some(record) = self.ledger.stories.get(&story_id) else {
-                continue;
-            };
-            let mut docs = Vec::with_capacity(record.members.len());
-            for (article, _) in &record.members {
+        let plan = self.plan(false)?;
+        let mut results = Vec::with_capacity(plan.jobs.len());
+        for job in &plan.jobs {
+            let mut docs = Vec::with_capacity(job.members.len());
+            for (article, _, _) in &job.members {
                 let doc = self
                     .docs
                     .get(article)
                     .ok_or_else(|| Error::MissingDoc(article.clone()))?;
                 docs.push(doc.clone());
             }
-            let members: BTreeSet<&ArticleId> = docs.iter().map(|d| &d.article.id).collect();
-            let links: Vec<CopyLink> = docs
+            results.push(self.recomputer.compute(job, &docs));
+        }
+        Ok(plan.into_updates(results))
+    }
+
+    /// Ends a commit without recomputing its stories: returns the new docs, one [`StoryJob`]
+    /// per story to recompute (any worker may compute it, see [`Recomputer`]) and the failures.
+    /// The docs of the new articles leave the sequencer's memory with the plan.
+    ///
+    /// # Errors
+    /// [`Error::MissingDoc`] when a new article's doc is missing (an internal error).
+    pub fn plan_commit(&mut self) -> Result<Plan> {
+        self.plan(true)
+    }
+
+    fn plan(&mut self, forget_docs: bool) -> Result<Plan> {
+        let applied_seq = self.ledger.next_seq - 1;
+        let mut docs = Vec::with_capacity(self.pending.new_docs.len());
+        for article in &self.pending.new_docs {
+            let doc = if forget_docs {
+                self.docs.remove(article)
+            } else {
+                self.docs.get(article).cloned()
+            };
+            docs.push(doc.ok_or_else(|| Error::MissingDoc(article.clone()))?);
+        }
+        let mut jobs = Vec::new();
+        for story_id in self.stories_to_commit() {
+            let Some(record) = self.ledger.stories.get(&story_id) else {
+                continue;
+            };
+            let members: BTreeSet<&ArticleId> = record.members.iter().map(|(a, _)| a).collect();
+            let links: Vec<CopyLink> = record
+                .members
                 .iter()
-                .filter_map(|d| self.ledger.links.get(&d.article.id))
+                .filter_map(|(a, _)| self.ledger.links.get(a))
                 .filter(|l| members.contains(&l.original))
                 .cloned()
                 .collect();
-            let reasons: Vec<GroupingReason> =
-                record.members.iter().map(|(_, r)| r.clone()).collect();
-            let story = assemble_story(
-                story_id.clone(),
-                record.aliases.clone(),
-                &docs,
-                &links,
-                reasons,
-            );
-            let mut corroboration = self.corroborator.corroborate(&story, &docs, &links);
-            corroboration.copy_links = links;
-            let brief = self.briefer.brief(&story, &docs, &corroboration);
-            updates.push(Update::Story(Box::new(StoryMessage {
+            let mut job_members = Vec::with_capacity(record.members.len());
+            for (article, reason) in &record.members {
+                let seq = *self
+                    .ledger
+                    .article_seq
+                    .get(article)
+                    .ok_or_else(|| Error::MissingDoc(article.clone()))?;
+                job_members.push((article.clone(), reason.clone(), seq));
+            }
+            let new_links = record
+                .members
+                .iter()
+                .filter(|(a, _)| self.pending.links.contains(a))
+                .filter_map(|(a, _)| self.ledger.links.get(a).cloned())
+                .collect();
+            jobs.push(StoryJob {
                 applied_seq,
-                docs: Vec::new(),
-                links: record
-                    .members
-                    .iter()
-                    .filter(|(a, _)| self.pending.links.contains(a))
-                    .filter_map(|(a, _)| self.ledger.links.get(a).cloned())
-                    .collect(),
-                members: record
-                    .members
-                    .iter()
-                    .map(|(a, r)| (a.clone(), story_id.clone(), r.clone()))
-                    .collect(),
-                merges: record
-                    .aliases
-                    .iter()
-                    .map(|a| (a.clone(), story_id.clone()))
-                    .collect(),
-                story,
-                corroboration,
-                brief,
-            })));
-        }
-        if !self.pending.failures.is_empty() {
-            updates.push(Update::Failures {
-                applied_seq,
-                failures: std::mem::take(&mut self.pending.failures),
+                story: story_id,
+                aliases: record.aliases.clone(),
+                members: job_members,
+                links,
+                new_links,
             });
         }
+        let failures = std::mem::take(&mut self.pending.failures);
         self.pending = Pending::default();
-        Ok(updates)
+        Ok(Plan {
+            applied_seq,
+            docs,
+            jobs,
+            failures,
+        })
+    }
+}
+
+/// A commit whose stories are still to be recomputed: what [`Sequencer::plan_commit`] returns.
+#[derive(Debug)]
+pub struct Plan {
+    /// Articles applied up to this article-stream sequence.
+    pub applied_seq: u64,
+    /// Docs of the articles new since the previous commit.
+    pub docs: Vec<Doc>,
+    /// One job per story to recompute.
+    pub jobs: Vec<StoryJob>,
+    /// Inputs that could not be extracted.
+    pub failures: Vec<(String, String)>,
+}
+
+impl Plan {
+    /// The updates to publish, given one result per job (in job order): the new docs first (a
+    /// follower stores every article before any link or membership that refers to it), then one
+    /// update per story, then the failures.
+    pub fn into_updates(self, results: Vec<StoryResult>) -> Vec<Update> {
+        let applied_seq = self.applied_seq;
+        let mut updates = Vec::with_capacity(self.jobs.len() + 2);
+        if !self.docs.is_empty() {
+            updates.push(Update::Docs {
+                applied_seq,
+                docs: self.docs,
+            });
+        }
+        for (job, result) in self.jobs.into_iter().zip(results) {
+            updates.push(job.into_update(result));
+        }
+        if !self.failures.is_empty() {
+            updates.push(Update::Failures {
+                applied_seq,
+                failures: self.failures,
+            });
+        }
+        updates
     }
 }
 
@@ -471,6 +535,68 @@ mod tests {
         }
         // The same-id article with another text is renamed, as in the pipeline.
         assert!(got.keys().any(|id| id.as_str().starts_with("flood-1-")));
+    }
+
+    #[test]
+    fn template_paragraphs_are_learned_in_sequence_order_as_in_the_pipeline() {
+        let footer = "Lamplighters on Crane Street keep the old market square bright at dusk.";
+        let bodies = [
+            "Harbour cranes idle in Portmere\n\nDock workers in Portmere stopped three cranes \
+             on Friday after a cable snapped, the port authority said.",
+            "Orchard frost in Kellby\n\nA late frost hit apple orchards around Kellby overnight, \
+             and growers lit fires between the rows to save the blossom.",
+            "Library reopens in Sarnhill\n\nThe Sarnhill library reopened on Monday after a \
+             two-year renovation that added a reading garden and a music room.",
+            "Bridge toll rises in Ostvale\n\nDrivers crossing the Ostvale bridge will pay more \
+             from June, the transport board decided after a long debate.",
+        ];
+        let stream: Vec<RawArticle> = bodies
+            .iter()
+            .enumerate()
+            .map(|(n, body)| {
+                let mut article = raw(&format!("local-{n}"), &format!("{body}\n\n{footer}"));
+                article.outlet = Some("Morning Ledger".into());
+                article
+            })
+            .collect();
+        let config = PipelineConfig::default();
+        let dir = tempfile::tempdir().unwrap();
+        let mut pipeline =
+            Pipeline::open(Store::open(&dir.path().join("p.db")).unwrap(), &config).unwrap();
+        for raw in stream.clone() {
+            pipeline.ingest(raw).unwrap();
+        }
+        pipeline.commit().unwrap();
+        let store = pipeline.into_store();
+        let preparer = Preparer::new(&config).unwrap();
+        let mut sequencer = Sequencer::new(&config).unwrap();
+        for (n, raw) in stream.iter().enumerate() {
+            sequencer
+                .apply(n as u64 + 1, preparer.prepare(raw))
+                .unwrap();
+        }
+        for (article, story) in &sequencer.ledger().story_of {
+            let stored = store.story_of(article).unwrap().unwrap();
+            assert_eq!(&store.resolve_story(&stored).unwrap().unwrap(), story);
+        }
+        let docs = sequencer.plan_commit().unwrap().docs;
+        assert_eq!(docs.len(), 4);
+        // The first sightings are kept; once the outlet has used the footer in three unrelated
+        // articles it is template, stripped before analysis.
+        assert!(docs[0].text.contains("Lamplighters"), "{}", docs[0].text);
+        let last = &docs[3];
+        assert!(!last.text.contains("Lamplighters"), "{}", last.text);
+        assert!(last.article.boilerplate.iter().any(|p| p == footer));
+        assert_eq!(
+            last.article.content_hash,
+            preparer
+                .prepare(&stream[3])
+                .doc()
+                .unwrap()
+                .article
+                .content_hash,
+            "the stored hash is the input's, as in the pipeline"
+        );
     }
 
     #[test]

@@ -4,6 +4,9 @@ use crate::sequencer::Ledger;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use storyfold::analyze::Analyzer;
+use storyfold::assemble_story;
+use storyfold::brief::Briefer;
+use storyfold::corroborate::Corroborator;
 use storyfold::extract::Extractor;
 use storyfold::PipelineConfig;
 use storyfold_model::{
@@ -88,6 +91,9 @@ impl Preparer {
 pub struct Snapshot {
     /// Decisions so far.
     pub ledger: Ledger,
+    /// `TemplateLearner::state()` (null in snapshots from before the learner: start afresh).
+    #[serde(default)]
+    pub templates: serde_json::Value,
     /// `Deduper::state()`.
     pub dedup: serde_json::Value,
     /// `Clusterer::state()`.
@@ -169,6 +175,135 @@ impl Update {
                 failures,
                 ..Batch::default()
             },
+        }
+    }
+}
+
+/// A story to recompute: its membership as of article-stream sequence `applied_seq`. The result
+/// ([`StoryResult`]) is a pure function of the job and the members' prepared docs, so any worker
+/// may compute it, twice is harmless, and [`StoryJob::key`] names it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoryJob {
+    /// Articles applied up to this article-stream sequence.
+    pub applied_seq: u64,
+    /// The story.
+    pub story: StoryId,
+    /// Stories merged into it.
+    pub aliases: Vec<StoryId>,
+    /// Members in arrival order: (article, why it joined, the article-stream sequence whose
+    /// prepared doc it is).
+    pub members: Vec<(ArticleId, GroupingReason, u64)>,
+    /// Copy links between members, in member order.
+    pub links: Vec<CopyLink>,
+    /// Copy links of members that are new since the previous commit (what a follower has not
+    /// been sent yet).
+    pub new_links: Vec<CopyLink>,
+}
+
+impl StoryJob {
+    /// The key of the result of the job encoded as `payload`: `<story>.<applied_seq>.<hash of
+    /// the job>`, so a redelivered or republished job overwrites its result with the same bytes.
+    pub fn key(&self, payload: &[u8]) -> String {
+        format!(
+            "{}.{}.{:016x}",
+            token(self.story.as_str()),
+            self.applied_seq,
+            xxhash_rust::xxh3::xxh3_64(payload)
+        )
+    }
+
+    /// The story update that publishes this job's result.
+    pub fn into_update(self, result: StoryResult) -> Update {
+        let story_id = self.story;
+        Update::Story(Box::new(StoryMessage {
+            applied_seq: self.applied_seq,
+            docs: Vec::new(),
+            links: self.new_links,
+            members: self
+                .members
+                .into_iter()
+                .map(|(a, r, _)| (a, story_id.clone(), r))
+                .collect(),
+            merges: self
+                .aliases
+                .into_iter()
+                .map(|a| (a, story_id.clone()))
+                .collect(),
+            story: result.story,
+            corroboration: result.corroboration,
+            brief: result.brief,
+        }))
+    }
+}
+
+/// A NATS subject token (or key-value key part) from an id: tokens may not hold `.`, `*`, `>`
+/// or whitespace.
+pub fn token(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A recomputed story: the record, its cross-check and its brief.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoryResult {
+    /// The story record.
+    pub story: Story,
+    /// Its cross-check.
+    pub corroboration: Corroboration,
+    /// Its brief.
+    pub brief: Brief,
+}
+
+/// Story recomputation (corroborate, brief): order-independent given a [`StoryJob`], so the
+/// workers run it in parallel while the sequencer goes on.
+pub struct Recomputer {
+    corroborator: Corroborator,
+    briefer: Briefer,
+}
+
+impl Recomputer {
+    /// Builds the corroborator and briefer.
+    ///
+    /// # Errors
+    /// When their configuration is invalid.
+    pub fn new(config: &PipelineConfig) -> Result<Self> {
+        Ok(Self {
+            corroborator: config.corroborate.build().map_err(|e| Error::Stage {
+                stage: "corroborate",
+                message: e.to_string(),
+            })?,
+            briefer: config.brief.build().map_err(|e| Error::Stage {
+                stage: "brief",
+                message: e.to_string(),
+            })?,
+        })
+    }
+
+    /// Recomputes one story from its members' docs, given in member order (each doc's
+    /// `article.id` must be the member's id: the sequencer may have renamed it).
+    pub fn compute(&self, job: &StoryJob, docs: &[Doc]) -> StoryResult {
+        let reasons = job.members.iter().map(|(_, r, _)| r.clone()).collect();
+        let story = assemble_story(
+            job.story.clone(),
+            job.aliases.clone(),
+            docs,
+            &job.links,
+            reasons,
+        );
+        let mut corroboration = self.corroborator.corroborate(&story, docs, &job.links);
+        corroboration.copy_links = job.links.clone();
+        let brief = self.briefer.brief(&story, docs, &corroboration);
+        StoryResult {
+            story,
+            corroboration,
+            brief,
         }
     }
 }

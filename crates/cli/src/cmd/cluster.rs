@@ -21,17 +21,29 @@ pub struct Args {
     /// Clustering settings as JSON (fields of `ClusterConfig`), for example `{"threshold":0.4}`.
     #[arg(long)]
     pub config: Option<String>,
+    /// Sentence-embedding model folder (feature `embed`; default `$STORYFOLD_EMBED_MODEL`, else
+    /// `models/all-MiniLM-L6-v2`, as scripts/install-embed-model.sh installs it).
+    #[cfg(feature = "embed")]
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
 }
 
 /// Runs `storyfold cluster`.
 pub fn run(args: &Args) -> anyhow::Result<()> {
+    #[cfg(not(feature = "embed"))]
     let config: ClusterConfig = match &args.config {
         Some(json) => serde_json::from_str(json)?,
         None => ClusterConfig::default(),
     };
+    // With the embedding model: its defaults, with `--config` laid over them.
+    #[cfg(feature = "embed")]
+    let config: ClusterConfig = storyfold_cluster::embed::config(args.config.as_deref())?;
     let extractor = storyfold_extract::ExtractConfig::default().build()?;
     let analyzer = storyfold_analyze::AnalyzeConfig::default().build()?;
-    let mut clusterer = config.build()?;
+    let clusterer = config.build()?;
+    #[cfg(feature = "embed")]
+    let clusterer = storyfold_cluster::embed::attach(clusterer, args.model.as_deref())?;
+    let mut clusterer = clusterer;
     let bar = progress(None, "cluster");
     let mut updates: Vec<StoryUpdate> = Vec::new();
     let mut survivor: BTreeMap<String, String> = BTreeMap::new();

@@ -26,15 +26,27 @@ pub struct Args {
     /// Clustering settings as JSON (fields of `ClusterConfig`).
     #[arg(long)]
     pub config: Option<String>,
+    /// Sentence-embedding model folder (feature `embed`; default `$STORYFOLD_EMBED_MODEL`, else
+    /// `models/all-MiniLM-L6-v2`, as scripts/install-embed-model.sh installs it).
+    #[cfg(feature = "embed")]
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
 }
 
 /// Runs `storyfold eval clustering`.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     require_data(&args.googlenews, "the GoogleNews clustering set")?;
+    #[cfg(not(feature = "embed"))]
     let config: ClusterConfig = match &args.config {
         Some(json) => serde_json::from_str(json)?,
         None => ClusterConfig::default(),
     };
+    // With the embedding model: its defaults, with `--config` laid over them.
+    #[cfg(feature = "embed")]
+    let config: ClusterConfig = storyfold_cluster::embed::config(args.config.as_deref())?;
+    // Each item is clustered in more than one split: embed it once.
+    #[cfg(feature = "embed")]
+    let embedder = storyfold_cluster::embed::load(args.model.as_deref(), true)?;
     let extractor = storyfold_extract::ExtractConfig::default().build()?;
     let analyzer = storyfold_analyze::AnalyzeConfig::default().build()?;
     let file = std::fs::File::open(&args.googlenews)
@@ -95,7 +107,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 _ => true,
             })
             .collect();
-        let mut clusterer = config.build()?;
+        let clusterer = config.build()?;
+        #[cfg(feature = "embed")]
+        let clusterer = clusterer.with_embedder(embedder.clone());
+        let mut clusterer = clusterer;
         let mut stories = Vec::with_capacity(chosen.len());
         let mut survivor: BTreeMap<String, String> = BTreeMap::new();
         for (n, (_, doc)) in chosen.iter().enumerate() {

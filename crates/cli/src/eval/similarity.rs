@@ -26,6 +26,11 @@ pub struct Args {
     /// Clustering settings as JSON (fields of `ClusterConfig`).
     #[arg(long)]
     pub config: Option<String>,
+    /// Sentence-embedding model folder (feature `embed`; default `$STORYFOLD_EMBED_MODEL`, else
+    /// `models/all-MiniLM-L6-v2`, as scripts/install-embed-model.sh installs it).
+    #[cfg(feature = "embed")]
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
 }
 
 struct Pair {
@@ -39,10 +44,14 @@ struct Pair {
 /// Runs `storyfold eval similarity`.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     require_data(&args.semeval, "the SemEval-2022 task 8 pairs")?;
+    #[cfg(not(feature = "embed"))]
     let config: ClusterConfig = match &args.config {
         Some(json) => serde_json::from_str(json)?,
         None => ClusterConfig::default(),
     };
+    // With the embedding model: its defaults, with `--config` laid over them.
+    #[cfg(feature = "embed")]
+    let config: ClusterConfig = storyfold_cluster::embed::config(args.config.as_deref())?;
     let extractor = storyfold_extract::ExtractConfig::default().build()?;
     let analyzer = storyfold_analyze::AnalyzeConfig::default().build()?;
     let mut reader = csv::Reader::from_path(&args.semeval)
@@ -92,7 +101,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             });
         }
     }
-    let mut clusterer = config.build()?;
+    let clusterer = config.build()?;
+    #[cfg(feature = "embed")]
+    let clusterer = storyfold_cluster::embed::attach(clusterer, args.model.as_deref())?;
+    let mut clusterer = clusterer;
     for p in &pairs {
         clusterer.learn(&p.a);
         clusterer.learn(&p.b);

@@ -27,6 +27,31 @@ pub struct Args {
     /// The part whose disagreements `--errors` prints.
     #[arg(long, default_value = "AQUAINT")]
     pub errors_part: String,
+    /// Score only half of each folder's files (sorted by name): `dev` is the first half (the one
+    /// read while writing rules), `heldout` the second (the unseen figure).
+    #[arg(long, value_parser = ["dev", "heldout"])]
+    pub half: Option<String>,
+}
+
+/// Keeps the first (`dev`) or second (`heldout`) half of each folder's sorted files.
+fn keep_half(files: Vec<PathBuf>, half: &str) -> Vec<PathBuf> {
+    let mut by_folder: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for f in files {
+        let folder = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        by_folder.entry(folder).or_default().push(f);
+    }
+    by_folder
+        .into_values()
+        .flat_map(|mut v| {
+            let cut = v.len().div_ceil(2);
+            if half == "dev" {
+                v.truncate(cut);
+                v
+            } else {
+                v.split_off(cut)
+            }
+        })
+        .collect()
 }
 
 /// One TimeML document.
@@ -42,6 +67,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let mut files = Vec::new();
     collect(&args.timebank, &mut files)?;
     files.sort();
+    if let Some(half) = &args.half {
+        files = keep_half(files, half);
+    }
     if files.is_empty() {
         anyhow::bail!("{}: no .tml files found", args.timebank.display());
     }
@@ -177,6 +205,23 @@ fn parse(source: &str) -> anyhow::Result<Document> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn halves_split_each_folder_in_name_order() {
+        let files: Vec<PathBuf> = ["a/1.tml", "a/2.tml", "a/3.tml", "b/1.tml", "b/2.tml"]
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+        let dev = keep_half(files.clone(), "dev");
+        let heldout = keep_half(files, "heldout");
+        let names = |v: &[PathBuf]| {
+            v.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&dev), ["a/1.tml", "a/2.tml", "b/1.tml"]);
+        assert_eq!(names(&heldout), ["a/3.tml", "b/2.tml"]);
+    }
 
     #[test]
     fn parses_timeml_text_gold_and_creation_time() {
