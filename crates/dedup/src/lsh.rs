@@ -53,14 +53,10 @@ impl BucketTable {
         self.slots.capacity() * std::mem::size_of::<u64>()
     }
 
-    /// Adds `(key, slot)`; `live` is the number of live (article, band) entries after this one,
-    /// used to size a rebuild; `front..next` is the live window.
-    pub fn insert(&mut self, key: u32, slot: u32, front: u32, next: u32, live: usize) {
-        if (self.used + 1) as f64 > self.slots.len() as f64 * MAX_FILL {
-            self.rebuild(front, next, live);
-        }
+    /// Writes `(key, slot)` at the first empty or dead position from `at` on.
+    fn place_from(&mut self, at: usize, key: u32, slot: u32, front: u32, next: u32) {
         let cap = self.slots.len();
-        let mut i = home(key, cap);
+        let mut i = at;
         loop {
             let entry = self.slots[i];
             if entry == EMPTY {
@@ -78,6 +74,16 @@ impl BucketTable {
                 i = 0;
             }
         }
+    }
+
+    /// Adds `(key, slot)`; `live` is the number of live (article, band) entries after this one,
+    /// used to size a rebuild; `front..next` is the live window.
+    pub fn insert(&mut self, key: u32, slot: u32, front: u32, next: u32, live: usize) {
+        if (self.used + 1) as f64 > self.slots.len() as f64 * MAX_FILL {
+            self.rebuild(front, next, live);
+        }
+        let at = home(key, self.slots.len());
+        self.place_from(at, key, slot, front, next);
     }
 
     /// Calls `f(slot)` for each live slot stored under `key`.
@@ -157,23 +163,7 @@ impl BucketTable {
         if at >= cap || (self.used + 1) as f64 > cap as f64 * MAX_FILL {
             return self.insert(key, slot, front, next, live);
         }
-        let mut i = at;
-        loop {
-            let entry = self.slots[i];
-            if entry == EMPTY {
-                self.used += 1;
-                self.slots[i] = ((key as u64) << 32) | slot as u64;
-                return;
-            }
-            if !is_live(entry as u32, front, next) {
-                self.slots[i] = ((key as u64) << 32) | slot as u64;
-                return;
-            }
-            i += 1;
-            if i == cap {
-                i = 0;
-            }
-        }
+        self.place_from(at, key, slot, front, next);
     }
 
     /// Rebuilds with only the live entries, sized for `live` entries.
