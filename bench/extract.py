@@ -52,6 +52,13 @@ def main():
     ap.add_argument("--aeb", required=True)
     ap.add_argument("--storyfold", required=True)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="NAME=BINARY",
+        help="another storyfold binary to time in the same run (e.g. a baseline build)",
+    )
     args = ap.parse_args()
     pages = sorted(glob.glob(os.path.join(args.aeb, "html", "*.html.gz")))
     if not pages:
@@ -62,10 +69,12 @@ def main():
     run_trafilatura(pages[:5])
     run_storyfold(args.storyfold, pages[:5])
     results = {}
-    for name, fn in [
-        ("storyfold", lambda: run_storyfold(args.storyfold, pages)),
-        ("trafilatura", lambda: run_trafilatura(pages)),
-    ]:
+    systems = [("storyfold", lambda: run_storyfold(args.storyfold, pages))]
+    for extra in args.also:
+        name, _, binary = extra.partition("=")
+        systems.append((name, lambda b=binary: run_storyfold(b, pages)))
+    systems.append(("trafilatura", lambda: run_trafilatura(pages)))
+    for name, fn in systems:
         runs = [fn() for _ in range(args.repeat)]
         best = min(runs, key=lambda r: r[0])
         results[name] = best
@@ -75,7 +84,9 @@ def main():
     for name, (cpu, wall, n, with_text) in results.items():
         rate[name] = n / cpu
         print(f"{name:<12} {cpu:>7.3f} {wall:>7.3f} {with_text:>5}/{n:<3} {rate[name]:>13.1f}")
-    print(f"ratio storyfold/trafilatura (pages/s/core): {rate['storyfold'] / rate['trafilatura']:.1f}x")
+    for name in rate:
+        if name != "trafilatura":
+            print(f"ratio {name}/trafilatura (pages/s/core): {rate[name] / rate['trafilatura']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -60,8 +60,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 en_y.push(*gold);
             }
         }
+        // As a same-story decision at the join threshold: gold Overall <= 2 ("very" or
+        // "somewhat similar") counts as the same story.
+        let t = f64::from(config.threshold);
+        let (mut tp, mut fp, mut fne) = (0u32, 0u32, 0u32);
+        for (x, y) in en_x.iter().zip(&en_y) {
+            match (*x >= t, -*y <= 2.0) {
+                (true, true) => tp += 1,
+                (true, false) => fp += 1,
+                (false, true) => fne += 1,
+                _ => {}
+            }
+        }
+        let f1 = 2.0 * f64::from(tp) / f64::from((2 * tp + fp + fne).max(1));
         println!(
-            "{split} pairs {} r {:.4} en-en {} r {:.4} {}",
+            "{split} pairs {} r {:.4} en-en {} r {:.4} same-story@{t:.2} tp {tp} fp {fp} fn {fne} F1 {f1:.3} {}",
             all_x.len(),
             score::pearson(&all_x, &all_y).unwrap_or(f64::NAN),
             en_x.len(),

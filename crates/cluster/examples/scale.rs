@@ -1,7 +1,8 @@
 //! Cost per article as the stream grows: clusters N synthetic 200-word articles (5,000 a day,
 //! window eviction on) and prints articles/s and live stories at each decade.
 //!
-//! `cargo run --release -p storyfold-cluster --example scale -- 1000000`
+//! `cargo run --release -p storyfold-cluster --example scale -- 1000000 ['{"lead_words":0}']`
+//! (an optional second argument: `ClusterConfig` fields as JSON over the defaults).
 use std::time::Instant;
 use storyfold_cluster::ClusterConfig;
 
@@ -15,7 +16,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .unwrap_or(1_000_000);
     let mut rng = synthetic::Rng::new(7);
-    let mut clusterer = ClusterConfig::default().build()?;
+    let config: ClusterConfig = match std::env::args().nth(2) {
+        Some(json) => serde_json::from_str(&json)?,
+        None => ClusterConfig::default(),
+    };
+    let mut clusterer = config.build()?;
     let mut checkpoint = 10_000;
     let mut block_start = Instant::now();
     let mut block_first = 0u64;

@@ -3,7 +3,8 @@
 //! Sits after dedup in the pipeline. Each new article is compared with the live stories of a recent
 //! window; candidates come from an inverted index over the stories' salient terms and entities, so
 //! the cost of one article does not grow with the store. The same-story score combines TF-IDF
-//! cosine over text and title (IDF learned online), shared named entities, shared numbers and
+//! cosine over text and title (IDF learned online; words past the lead of the body count less,
+//! see [`ClusterConfig::lead_words`]), shared named entities, shared numbers and
 //! dates, and the distance in publication days (neutral when either date is missing). The article
 //! joins the best story at or above [`ClusterConfig::threshold`], or starts a new one; when it also
 //! matches other stories whose profiles agree, those stories are merged into the oldest (its id
@@ -118,6 +119,15 @@ pub struct ClusterConfig {
     pub guess_entities: bool,
     /// How many times a title word counts in the text vector.
     pub title_boost: f32,
+    /// Term-frequency weighting: 0 for `1 + ln tf`; k > 0 for BM25's saturation
+    /// `tf (k + 1) / (tf + k)`.
+    pub tf_saturation: f32,
+    /// The IDF is raised to this power (above 1 favours rare words more).
+    pub idf_power: f32,
+    /// Body words after this many count [`ClusterConfig::tail_weight`] each (0: no lead).
+    pub lead_words: usize,
+    /// Weight of a body word after the lead (1: the same as a lead word; 0: ignored).
+    pub tail_weight: f32,
     /// Publication days apart that cost nothing.
     pub time_grace_days: f32,
     /// Beyond the grace, the score decays as `exp(-(days - grace) / scale)`.
@@ -154,6 +164,13 @@ impl Default for ClusterConfig {
             entity_conflict_factor: 1.0,
             guess_entities: false,
             title_boost: 2.0,
+            tf_saturation: 0.0,
+            idf_power: 1.0,
+            // News puts the event first (the inverted pyramid): on the SemEval dev half, body
+            // words after the first 50 counting 0.3 each lifted en-en r 0.8345 -> 0.8746 (a
+            // plateau over 20-70 words and 0.2-0.3); GoogleNews-TS items are all shorter.
+            lead_words: 50,
+            tail_weight: 0.3,
             time_grace_days: 2.0,
             time_scale_days: 5.0,
             window_days: 14,
@@ -212,6 +229,9 @@ impl ClusterConfig {
             ("weight_numbers", self.weight_numbers),
             ("weight_embedding", self.weight_embedding),
             ("title_boost", self.title_boost),
+            ("tf_saturation", self.tf_saturation),
+            ("idf_power", self.idf_power),
+            ("tail_weight", self.tail_weight),
             ("score_exponent", self.score_exponent),
             ("time_grace_days", self.time_grace_days),
         ] {
@@ -376,7 +396,7 @@ pub struct Clusterer {
 impl Clusterer {
     /// Assigns `doc` to a story (joining, starting or merging stories), then remembers it.
     pub fn observe(&mut self, doc: &Doc) -> StoryUpdate {
-        let raw = features::read(doc, self.config.guess_entities);
+        let raw = self.read(doc);
         self.count(&raw);
         let mut features = self.weigh(&raw);
         features.embedding = self.embedding_of(doc);
@@ -458,15 +478,15 @@ impl Clusterer {
     /// Counts `doc`'s terms in the IDF table without clustering it (for scoring pairs against a
     /// known collection, as `storyfold similarity` does).
     pub fn learn(&mut self, doc: &Doc) {
-        let raw = features::read(doc, self.config.guess_entities);
+        let raw = self.read(doc);
         self.count(&raw);
     }
 
     /// The same-story score of two articles in `[0, 1]` (1 = same story), with the IDF learned so
     /// far. Symmetric; changes nothing.
     pub fn similarity(&self, a: &Doc, b: &Doc) -> f32 {
-        let mut fa = self.weigh(&features::read(a, self.config.guess_entities));
-        let mut fb = self.weigh(&features::read(b, self.config.guess_entities));
+        let mut fa = self.weigh(&self.read(a));
+        let mut fb = self.weigh(&self.read(b));
         fa.embedding = self.embedding_of(a);
         fb.embedding = self.embedding_of(b);
         let story = self.profile(&fb);
@@ -481,8 +501,13 @@ impl Clusterer {
     /// [`ClusterConfig::weight_embedding`] (stories keep the sum of their members' embeddings).
     /// Attach it before the first article, and to a resumed clusterer if it had one.
     pub fn with_embedder(mut self, embedder: Arc<dyn Embedder>) -> Self {
-        self.embedder = Some(embedder);
+        self.set_embedder(embedder);
         self
+    }
+
+    /// [`Clusterer::with_embedder`] in place (for a clusterer held inside a pipeline).
+    pub fn set_embedder(&mut self, embedder: Arc<dyn Embedder>) {
+        self.embedder = Some(embedder);
     }
 
     /// Whether an embedder is attached.
@@ -559,16 +584,33 @@ impl Clusterer {
         }
     }
 
+    fn read<'d>(&self, doc: &'d Doc) -> RawFeatures<'d> {
+        let counting = features::Counting {
+            lead_words: self.config.lead_words,
+            tail_weight: self.config.tail_weight,
+        };
+        features::read(doc, self.config.guess_entities, counting)
+    }
+
     fn weigh(&self, raw: &RawFeatures<'_>) -> Features {
         let n = self.state.documents as f32;
         let df = &self.state.df;
+        let power = self.config.idf_power;
         features::weigh(
             raw,
             |k| {
                 let d = df.get(&k).copied().unwrap_or(0) as f32;
-                ((n + 1.0) / (d + 1.0)).ln() + 1.0
+                let idf = ((n + 1.0) / (d + 1.0)).ln() + 1.0;
+                if power == 1.0 {
+                    idf
+                } else {
+                    idf.powf(power)
+                }
             },
-            self.config.title_boost,
+            features::Weighting {
+                title_boost: self.config.title_boost,
+                tf_saturation: self.config.tf_saturation,
+            },
         )
     }
 
@@ -1002,6 +1044,57 @@ mod tests {
                 "A deluge left the river town under water; residents fled to higher ground.",
             ),
         )
+    }
+
+    /// Two reports that open alike and two that only close alike: the lead decides (the
+    /// inverted pyramid), so the first pair scores higher than the second by default.
+    #[test]
+    fn shared_lead_outweighs_shared_tail() {
+        let lead = "Flood water from the burst Velmora dam swept through the lower valley \
+                    overnight, forcing hundreds of families from their homes, the regional \
+                    emergency office said on Tuesday morning. Rescue crews in boats reached stranded \
+                    villages by noon, and engineers warned that a second Velmora dam wall \
+                    upstream was under strain.";
+        let other_lead = "The city orchestra opened its winter season with a new symphony by a \
+                          young composer, drawing a full hall and long applause from critics \
+                          and regular subscribers on Saturday evening. The conductor dedicated the \
+                          symphony to her late teacher, and the season continues with a \
+                          festival of chamber music in January.";
+        let tail_x = "In other news, the harbour authority repainted the lighthouse, the \
+                      market hall reopened after repairs, and the ferry timetable changed for \
+                      the winter with fewer crossings on weekdays and extra boats at weekends.";
+        let tail_y = "Separately, council members debated parking fees, a bakery won a regional \
+                      bread prize, and students planted trees along the river promenade \
+                      beside the old railway bridge near the bus station.";
+        let a = text_doc("a", &format!("{lead} {tail_x}"));
+        let b = text_doc("b", &format!("{lead} {tail_y}"));
+        let c = text_doc("c", &format!("{other_lead} {tail_x}"));
+        for config in [
+            ClusterConfig::default(),
+            ClusterConfig {
+                lead_words: 0,
+                tail_weight: 1.0,
+                ..ClusterConfig::default()
+            },
+        ] {
+            let mut clusterer = config.build().expect("valid config");
+            for d in [&a, &b, &c] {
+                clusterer.learn(d);
+            }
+            let (same_lead, same_tail) =
+                (clusterer.similarity(&a, &b), clusterer.similarity(&a, &c));
+            if config.lead_words > 0 {
+                assert!(
+                    same_lead > same_tail + 0.2,
+                    "lead {same_lead} vs tail {same_tail}"
+                );
+            } else {
+                assert!(
+                    (same_lead - same_tail).abs() < 0.2,
+                    "without a lead both halves weigh alike: {same_lead} vs {same_tail}"
+                );
+            }
+        }
     }
 
     #[test]

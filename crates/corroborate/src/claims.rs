@@ -16,7 +16,6 @@ use storyfold_model::{
 #[derive(Clone, Debug)]
 struct NumberFact {
     value: String,
-    unit: Option<String>,
     /// `value` and `unit` as ids of the story's labels, for cheap comparison.
     value_id: u32,
     unit_id: Option<u32>,
@@ -79,6 +78,8 @@ pub(crate) struct Aligned {
     pub words: WordCache,
     /// Each article's words, segmented once.
     pub doc_words: Vec<DocWords>,
+    /// Per doc, the interval of each time expression ([`time_interval`]), read once.
+    pub intervals: Vec<Vec<Option<Interval>>>,
 }
 
 const CLAUSE_BREAKS: &[&str] = &["; ", " – ", " — ", ", while ", ", but ", ", and ", ", as "];
@@ -162,6 +163,16 @@ struct Builder<'a> {
     /// Term ids of dates and entities already interned (formatting the key is the cost).
     date_terms: FxHashMap<Interval, u32>,
     entity_terms: Vec<Option<u32>>,
+    /// Term id of each (value label, unit label) number already interned.
+    number_terms: FxHashMap<(u32, Option<u32>), u32>,
+    /// Written word -> label of its stem, as the word a number counts.
+    unit_labels: FxHashMap<u32, u32>,
+    /// Time expression wording -> label of its folded words.
+    date_wordings: FxHashMap<String, u32>,
+    /// Buffers reused from unit to unit.
+    free: Vec<bool>,
+    covered_entities: Vec<usize>,
+    covered_times: Vec<usize>,
 }
 
 impl Builder<'_> {
@@ -191,21 +202,19 @@ impl Builder<'_> {
         let doc = &self.docs[d];
         let text = &doc.text;
         let first_entity = doc.entities.partition_point(|e| e.span.start < span.start);
-        let covered_entities: Vec<usize> = (first_entity..doc.entities.len())
-            .take_while(|&m| doc.entities[m].span.start < span.end)
-            .filter(|&m| doc.entities[m].span.end <= span.end)
-            .collect();
-        let covered_times: Vec<usize> = (0..doc.times.len())
-            .filter(|&t| span.contains(&doc.times[t].span))
-            .collect();
+        let mut covered_entities = std::mem::take(&mut self.covered_entities);
+        covered_entities.clear();
+        covered_entities.extend(
+            (first_entity..doc.entities.len())
+                .take_while(|&m| doc.entities[m].span.start < span.end)
+                .filter(|&m| doc.entities[m].span.end <= span.end),
+        );
+        let mut covered_times = std::mem::take(&mut self.covered_times);
+        covered_times.clear();
+        covered_times.extend((0..doc.times.len()).filter(|&t| span.contains(&doc.times[t].span)));
         let intervals = &self.intervals[d];
-        let mut within = std::mem::take(&mut self.tokens);
-        self.doc_words[d].within(text, span.start, span.end, &mut self.words, &mut within);
-        let tokens: Vec<(Span, u32)> = within
-            .iter()
-            .map(|&(s, e, w)| (Span::new(s, e), w))
-            .collect();
-        self.tokens = within;
+        let mut tokens = std::mem::take(&mut self.tokens);
+        self.doc_words[d].within(text, span.start, span.end, &mut self.words, &mut tokens);
         // A person's or place's words stand for the entity alone ("Xi" = "Xi Jinping"); an
         // organisation's name also says what the sentence is about ("General Hospital",
         // "Harbour Authority"), so its words count as words too.
@@ -217,40 +226,65 @@ impl Builder<'_> {
                 .iter()
                 .any(|&t| doc.times[t].span.contains(s) && intervals[t].is_some())
         };
-        let free: Vec<bool> = tokens.iter().map(|(s, _)| !inside(s)).collect();
-        let mut terms = Vec::new();
+        let mut free = std::mem::take(&mut self.free);
+        free.clear();
+        free.extend(tokens.iter().map(|&(s, e, _)| !inside(&Span::new(s, e))));
+        let mut terms = Vec::with_capacity(tokens.len() + covered_entities.len());
         let mut numbers = Vec::new();
         let mut future = false;
-        for (i, &(s, w)) in tokens.iter().enumerate() {
+        for (i, &(s, e, w)) in tokens.iter().enumerate() {
             let info = &self.words.infos[w as usize];
-            let folded = info.folded.as_str();
             future |= info.future;
             if !free[i] {
                 continue;
             }
-            if let Some(value) = info.number.clone() {
+            if let Some(value) = &info.number {
                 let infos = &self.words.infos;
-                let unit = tokens[i + 1..]
+                let unit_word = tokens[i + 1..]
                     .iter()
                     .zip(&free[i + 1..])
                     .take(2)
-                    .find(|((_, x), f)| {
-                        let x = &infos[*x as usize];
+                    .find(|(&(_, _, x), f)| {
+                        let x = &infos[x as usize];
                         **f && !x.function && x.number.is_none()
                     })
-                    .map(|((_, x), _)| self.stems.stem(&infos[*x as usize].folded).to_string());
-                let key = format!("{value} {}", unit.as_deref().unwrap_or(""));
-                let term = self.interner.id(TermKind::Number, &key);
-                terms.push(term);
+                    .map(|(&(_, _, x), _)| x);
+                let value = value.clone();
                 let value_id = self.label(&value);
-                let unit_id = unit.as_deref().map(|u| self.label(u));
+                // The unit word's stem, as a label; the stem of a written word never changes.
+                let unit_id = unit_word.map(|x| match self.unit_labels.get(&x) {
+                    Some(&id) => id,
+                    None => {
+                        let stem = self.stems.stem(&self.words.infos[x as usize].folded);
+                        let stem = stem.to_string();
+                        let id = self.label(&stem);
+                        self.unit_labels.insert(x, id);
+                        id
+                    }
+                });
+                // Same key, same term: the interner is asked only the first time, in the order
+                // it always was, so term ids do not change.
+                let term = match self.number_terms.get(&(value_id, unit_id)) {
+                    Some(&term) => term,
+                    None => {
+                        let unit = unit_word.map(|x| {
+                            self.stems
+                                .stem(&self.words.infos[x as usize].folded)
+                                .to_string()
+                        });
+                        let key = format!("{value} {}", unit.as_deref().unwrap_or(""));
+                        let term = self.interner.id(TermKind::Number, &key);
+                        self.number_terms.insert((value_id, unit_id), term);
+                        term
+                    }
+                };
+                terms.push(term);
                 numbers.push(NumberFact {
                     value,
-                    unit,
                     value_id,
                     unit_id,
                     term,
-                    text: s.slice(text).to_string(),
+                    text: text[s..e].to_string(),
                 });
                 continue;
             }
@@ -260,7 +294,7 @@ impl Builder<'_> {
             let term = match info.term {
                 Some(term) => term,
                 None => {
-                    let stem = self.stems.stem(folded);
+                    let stem = self.stems.stem(&info.folded);
                     let term = self.interner.id(TermKind::Word, stem);
                     self.words.infos[w as usize].term = Some(term);
                     term
@@ -288,12 +322,12 @@ impl Builder<'_> {
                 let before = tokens
                     .iter()
                     .rev()
-                    .find(|(s, _)| s.end <= mention.span.start)
-                    .map(|&(_, w)| w);
+                    .find(|&&(_, e, _)| e <= mention.span.start)
+                    .map(|&(_, _, w)| w);
                 let after = tokens
                     .iter()
-                    .find(|(s, _)| s.start >= mention.span.end)
-                    .map(|&(_, w)| w);
+                    .find(|&&(s, _, _)| s >= mention.span.end)
+                    .map(|&(_, _, w)| w);
                 // Folded words are never empty (a word holds a letter or digit), so `None`
                 // stands for the empty string of "no word there".
                 let before = before.map(|w| self.folded_label(w));
@@ -332,9 +366,20 @@ impl Builder<'_> {
                 grain: time.grain,
                 is_range: time.end_value.is_some(),
                 text: time.text.clone(),
-                folded: self.label(&fold_phrase(&time.text)),
+                folded: match self.date_wordings.get(time.text.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.label(&fold_phrase(&time.text));
+                        self.date_wordings.insert(time.text.clone(), id);
+                        id
+                    }
+                },
             });
         }
+        self.tokens = tokens;
+        self.free = free;
+        self.covered_entities = covered_entities;
+        self.covered_times = covered_times;
         terms.sort_unstable();
         terms.dedup();
         Unit {
@@ -445,7 +490,7 @@ fn fold_phrase(text: &str) -> String {
 /// Whether two units share a counted number ("12 people"), other than a one or a two.
 fn shares_count(a: &Unit, b: &Unit) -> bool {
     a.numbers.iter().any(|na| {
-        na.unit.is_some()
+        na.unit_id.is_some()
             && na.value.parse::<f64>().is_ok_and(|v| v > 2.0)
             && b.numbers.iter().any(|nb| nb.term == na.term)
     })
@@ -511,6 +556,16 @@ fn keeps_apart(a: &Unit, b: &Unit, weights: &[f32]) -> bool {
     c.kind != ContradictionKind::Date || rest >= 0.3
 }
 
+/// The fields of a [`Unit`] the candidate pass reads for every pair.
+#[derive(Clone, Copy)]
+struct Hot {
+    weight: f32,
+    half_date_weight: f32,
+    max_fact_weight: f32,
+    doc: usize,
+    has_dates: bool,
+}
+
 struct UnionFind {
     parent: Vec<usize>,
     members: Vec<Vec<usize>>,
@@ -554,6 +609,12 @@ pub(crate) fn align(
             .collect(),
         date_terms: FxHashMap::default(),
         entity_terms: Vec::new(),
+        number_terms: FxHashMap::default(),
+        unit_labels: FxHashMap::default(),
+        date_wordings: FxHashMap::default(),
+        free: Vec::new(),
+        covered_entities: Vec::new(),
+        covered_times: Vec::new(),
     };
     let mut units = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
@@ -572,6 +633,7 @@ pub(crate) fn align(
     let interner = builder.interner;
     let builder_words = builder.words;
     let doc_words = builder.doc_words;
+    let intervals = builder.intervals;
 
     // Inverse document frequency over the story's articles: words every outlet uses for this
     // story ("Putin", "visit") weigh less than the detail only some carry.
@@ -615,15 +677,30 @@ pub(crate) fn align(
         .map(|u| u.terms.len() >= config.min_unit_terms)
         .collect();
 
-    // Candidate pairs through an inverted index, accumulating shared weight.
-    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); interner.len()];
+    // Candidate pairs through an inverted index, accumulating shared weight. One flat array, each term's postings (eligible units in unit order) a slice of it:
+    // counted first, so nothing grows while filling.
+    let mut offsets = vec![0usize; interner.len() + 1];
     for (i, unit) in units.iter().enumerate() {
         if eligible[i] {
             for &t in &unit.terms {
-                postings[t as usize].push(i as u32);
+                offsets[t as usize + 1] += 1;
             }
         }
     }
+    for t in 0..interner.len() {
+        offsets[t + 1] += offsets[t];
+    }
+    let mut flat = vec![0u32; offsets[interner.len()]];
+    let mut next_in_postings = offsets.clone();
+    for (i, unit) in units.iter().enumerate() {
+        if eligible[i] {
+            for &t in &unit.terms {
+                flat[next_in_postings[t as usize]] = i as u32;
+                next_in_postings[t as usize] += 1;
+            }
+        }
+    }
+    let postings = |t: u32| &flat[offsets[t as usize]..offsets[t as usize + 1]];
     let published: Vec<Option<chrono::NaiveDate>> = docs
         .iter()
         .map(|d| d.published.as_ref().map(|p| p.date))
@@ -639,7 +716,9 @@ pub(crate) fn align(
     let mut touched: Vec<usize> = Vec::new();
     let mut next_in_postings = vec![0usize; interner.len()];
     let mut edges: Vec<(f32, usize, usize)> = Vec::new();
-    let mut conflicts: Vec<(usize, usize, ContradictionKind, &str, &str)> = Vec::new();
+    // Unit pairs found to contradict, in pair order; what they disagree on is asked again
+    // (the same call gives the same answer) only for the first pair of each two claims.
+    let mut conflicts: Vec<(u32, u32)> = Vec::new();
     let date_bit = 1u8 << (TermKind::Date as u8);
     // A pair of different articles with no common date counts only at these similarities
     // (of the rest, for a contradiction; sharing a date, a range anchors from 0.1): see the
@@ -651,6 +730,18 @@ pub(crate) fn align(
         * 0.999;
     let repeat_floor = config.repeat_similarity * 0.999;
     let mut pair_sim: FxHashMap<(u32, u32), f32> = FxHashMap::default();
+    // What the first checks of a pair read, packed apart from the units (which are large) so
+    // that the pass over candidates stays in cache.
+    let hot: Vec<Hot> = units
+        .iter()
+        .map(|u| Hot {
+            weight: u.weight,
+            half_date_weight: u.half_date_weight,
+            max_fact_weight: u.max_fact_weight,
+            doc: u.doc,
+            has_dates: !u.dates.is_empty(),
+        })
+        .collect();
     for i in 0..units.len() {
         if !eligible[i] {
             continue;
@@ -659,7 +750,7 @@ pub(crate) fn align(
             // Postings are in unit order and hold `i` once: the later units start right after.
             let at = next_in_postings[t as usize];
             next_in_postings[t as usize] += 1;
-            for &j in &postings[t as usize][at + 1..] {
+            for &j in &postings(t)[at + 1..] {
                 let j = j as usize;
                 if shared[j] == 0.0 {
                     touched.push(j);
@@ -675,34 +766,36 @@ pub(crate) fn align(
         } else {
             touched.sort_unstable();
         }
+        let hot_i = hot[i];
         for &j in &touched {
-            let (a, b) = (&units[i], &units[j]);
             let mut common = shared[j];
             shared[j] = 0.0;
             let kinds = std::mem::take(&mut shared_kinds[j]);
             let shares_entity = kinds & entity_bit != 0;
-            let total = a.weight + b.weight;
+            let hot_j = &hot[j];
+            let total = hot_i.weight + hot_j.weight;
             if 2.0 * common / total < 0.1 {
                 continue;
             }
             // Skip, without the date and conflict checks, a pair that cannot reach any of the
             // thresholds below even with every date of `a` compatible and the heaviest facts
             // of both taken out as conflicting. Exact: the bound is never below the value.
-            let most_common = if b.dates.is_empty() {
+            let most_common = if !hot_j.has_dates {
                 common
             } else {
-                common + a.half_date_weight
+                common + hot_i.half_date_weight
             };
-            if a.doc == b.doc {
+            if hot_i.doc == hot_j.doc {
                 if 2.0 * most_common / total < repeat_floor {
                     continue;
                 }
             } else if kinds & date_bit == 0 {
-                let least_rest = total - (a.max_fact_weight + b.max_fact_weight);
+                let least_rest = total - (hot_i.max_fact_weight + hot_j.max_fact_weight);
                 if least_rest > 0.0 && 2.0 * most_common / least_rest < floor {
                     continue;
                 }
             }
+            let (a, b) = (&units[i], &units[j]);
             common += compatible_dates(a, b, &weights);
             let sim = 2.0 * common / total;
             if a.doc == b.doc {
@@ -730,7 +823,7 @@ pub(crate) fn align(
                     && kinds & word_bit != 0
                     && rest >= 0.2;
                 if (rest >= needed && common >= 4.0) || anchored {
-                    conflicts.push((i, j, c.kind, c.a_value, c.b_value));
+                    conflicts.push((i as u32, j as u32));
                 }
                 continue;
             }
@@ -881,16 +974,26 @@ pub(crate) fn align(
         });
     }
 
-    // Only asked for membership; never iterated, so the hashing order does not matter.
-    let mut seen: HashSet<(usize, usize), std::hash::BuildHasherDefault<FxHasher>> =
-        HashSet::default();
-    for (i, j, kind, a_value, b_value) in conflicts {
+    // Claim pairs already given their contradiction, one bit each.
+    let mut seen = vec![0u64; (claims.len() * claims.len()).div_ceil(64)];
+    for (i, j) in conflicts {
+        let (i, j) = (i as usize, j as usize);
         let (Some(ci), Some(cj)) = (claim_of[i], claim_of[j]) else {
             continue;
         };
-        if ci == cj || !seen.insert((ci.min(cj), ci.max(cj))) {
+        if ci == cj {
             continue;
         }
+        let bit = ci.min(cj) * claims.len() + ci.max(cj);
+        if seen[bit / 64] & (1 << (bit % 64)) != 0 {
+            continue;
+        }
+        seen[bit / 64] |= 1 << (bit % 64);
+        // Found when the pair was met, so always there.
+        let Some(c) = conflict(&units[i], &units[j], &weights) else {
+            continue;
+        };
+        let (kind, a_value, b_value) = (c.kind, c.a_value, c.b_value);
         let span_of = |u: usize, span: Span| ClaimSpan {
             article: docs[units[u].doc].article.id.clone(),
             span,
@@ -927,5 +1030,6 @@ pub(crate) fn align(
         weights,
         words: builder_words,
         doc_words,
+        intervals,
     }
 }

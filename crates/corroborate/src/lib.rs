@@ -168,8 +168,15 @@ impl Corroborator {
         let sources = Sources::new(docs, links, self.config.collapse_same_outlet);
         let entities = entities::merge(docs);
         let mut aligned = claims::align(&self.config, docs, &entities, &sources);
-        let quotes = quotes::group(&self.config, docs, &entities, &sources);
         let mut words = std::mem::take(&mut aligned.words);
+        let quotes = quotes::group(
+            &self.config,
+            docs,
+            &entities,
+            &sources,
+            &aligned.doc_words,
+            &mut words,
+        );
         let timeline = timeline::build(&self.config, docs, &aligned, &sources, &mut words);
         debug!(
             story = %story.id,

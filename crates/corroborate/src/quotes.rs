@@ -1,7 +1,7 @@
 //! Quote groups: one utterance as printed by several outlets, and the wordings that change it.
 use crate::entities::StoryEntities;
 use crate::sources::Sources;
-use crate::terms::{fold, is_function_word, StemCache};
+use crate::terms::{segment, DocWords, FxHashMap, StemCache, WordCache};
 use crate::CorroborateConfig;
 use std::collections::{BTreeMap, BTreeSet};
 use storyfold_model::text::words;
@@ -17,32 +17,128 @@ struct Record {
     doc: usize,
     span: Span,
     text: String,
-    /// Folded words, every word (wording is what a variant is about).
-    words: Vec<String>,
-    /// Stems of the content words.
-    content: BTreeSet<String>,
-    before: BTreeSet<String>,
-    after: BTreeSet<String>,
+    /// Folded words, every word (wording is what a variant is about), as ids of
+    /// [`Words::folded`].
+    words: Vec<u32>,
+    /// Stems of the content words, as sorted, unique ids.
+    content: Vec<u32>,
+    before: Vec<u32>,
+    after: Vec<u32>,
+    /// `before` and `after` together (sorted, unique).
+    context: Vec<u32>,
     speaker: Option<usize>,
     speaker_name: Option<String>,
 }
 
-fn stems_of(text: &str, stems: &mut StemCache) -> Vec<String> {
-    words(text)
-        .map(|w| fold(w.text))
-        .filter(|w| w.chars().count() > 1 && !is_function_word(w))
-        .map(|w| stems.stem(&w).to_string())
-        .collect()
+/// The story's written words as the quotes need them, each worked out once per spelling: its
+/// folded form and the stem of it when it is a content word (longer than one character, not a
+/// function word), both as dense ids. Sets and sequences of ids compare as those of the
+/// strings do; ids are never ordered against each other where it reaches the output.
+#[derive(Default)]
+struct Words {
+    stems: StemCache,
+    stem_ids: FxHashMap<String, u32>,
+    folded_ids: FxHashMap<String, u32>,
+    /// Folded word by id, to print the words a variant changes.
+    folded: Vec<String>,
+    /// By written word (index into the story's [`WordCache`]): folded id.
+    folded_of: Vec<Option<u32>>,
+    /// By written word: its stem id when it is a content word.
+    content_of: Vec<Option<Option<u32>>>,
+    /// By written word: the content stems of its text segmented again on its own (how the
+    /// context words were always read).
+    alone_of: Vec<Option<Vec<u32>>>,
+}
+
+impl Words {
+    fn stem_id(&mut self, folded: &str) -> u32 {
+        let stem = self.stems.stem(folded);
+        if let Some(&id) = self.stem_ids.get(stem) {
+            return id;
+        }
+        let id = self.stem_ids.len() as u32;
+        self.stem_ids.insert(stem.to_string(), id);
+        id
+    }
+
+    fn grow(&mut self, cache: &WordCache) {
+        let n = cache.infos.len();
+        if self.folded_of.len() < n {
+            self.folded_of.resize(n, None);
+            self.content_of.resize(n, None);
+            self.alone_of.resize(n, None);
+        }
+    }
+
+    fn folded(&mut self, cache: &WordCache, w: u32) -> u32 {
+        self.grow(cache);
+        if let Some(id) = self.folded_of[w as usize] {
+            return id;
+        }
+        let folded = &cache.infos[w as usize].folded;
+        let id = match self.folded_ids.get(folded.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = self.folded.len() as u32;
+                self.folded_ids.insert(folded.clone(), id);
+                self.folded.push(folded.clone());
+                id
+            }
+        };
+        self.folded_of[w as usize] = Some(id);
+        id
+    }
+
+    fn content(&mut self, cache: &WordCache, w: u32) -> Option<u32> {
+        self.grow(cache);
+        if let Some(known) = self.content_of[w as usize] {
+            return known;
+        }
+        let info = &cache.infos[w as usize];
+        let id = (!info.short && !info.function).then(|| self.stem_id(&info.folded));
+        self.content_of[w as usize] = Some(id);
+        id
+    }
+
+    /// The content stems of a written word's text segmented on its own.
+    fn alone(&mut self, cache: &mut WordCache, w: u32, text: &str) -> &[u32] {
+        self.grow(cache);
+        if self.alone_of[w as usize].is_none() {
+            let mut ids = Vec::new();
+            for piece in words(text) {
+                let p = cache.index(piece.text);
+                if let Some(id) = self.content(cache, p) {
+                    ids.push(id);
+                }
+            }
+            self.alone_of[w as usize] = Some(ids);
+        }
+        self.alone_of[w as usize].as_deref().unwrap_or(&[])
+    }
+}
+
+fn sorted_set(mut ids: Vec<u32>) -> Vec<u32> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// What [`record`] reads besides the quote: the story's docs, their words, its entities.
+struct Context<'a> {
+    docs: &'a [Doc],
+    doc_words: &'a [DocWords],
+    entities: &'a StoryEntities,
 }
 
 fn record(
-    docs: &[Doc],
+    context: &Context,
     d: usize,
     q: usize,
-    entities: &StoryEntities,
-    stems: &mut StemCache,
+    cache: &mut WordCache,
+    vocabulary: &mut Words,
+    tokens: &mut Vec<(usize, usize, u32)>,
 ) -> Record {
-    let doc = &docs[d];
+    let doc = &context.docs[d];
     let quote = &doc.quotes[q];
     let sentence = doc
         .sentences
@@ -50,43 +146,80 @@ fn record(
         .find(|s| s.span.start <= quote.span.start && quote.span.start < s.span.end)
         .map(|s| s.span)
         .unwrap_or(quote.span);
-    // Byte bounds of the sentence around the quote (quote marks fall outside both sides).
-    let before_text = doc.text.get(sentence.start..quote.span.start).unwrap_or("");
-    let after_text = doc
-        .text
-        .get(quote.span.end..sentence.end.max(quote.span.end))
-        .unwrap_or("");
-    let before_words: Vec<&str> = words(before_text).map(|w| w.text).collect();
-    let before: BTreeSet<String> = before_words[before_words.len().saturating_sub(CONTEXT_WORDS)..]
-        .iter()
-        .flat_map(|w| stems_of(w, stems))
-        .collect();
-    let after: BTreeSet<String> = words(after_text)
-        .take(CONTEXT_WORDS)
-        .flat_map(|w| stems_of(w.text, stems))
-        .collect();
-    let speaker = quote.speaker.as_deref().and_then(|s| entities.resolve(s));
+    // Byte bounds of the sentence around the quote (quote marks fall outside both sides); a
+    // range that is not a slice of the text reads as empty.
+    let text = &doc.text;
+    let mut before = Vec::new();
+    if text.get(sentence.start..quote.span.start).is_some() {
+        context.doc_words[d].within(text, sentence.start, quote.span.start, cache, tokens);
+        for &(s, e, w) in &tokens[tokens.len().saturating_sub(CONTEXT_WORDS)..] {
+            before.extend_from_slice(vocabulary.alone(cache, w, &text[s..e]));
+        }
+    }
+    let mut after = Vec::new();
+    let after_end = sentence.end.max(quote.span.end);
+    if text.get(quote.span.end..after_end).is_some() {
+        context.doc_words[d].within(text, quote.span.end, after_end, cache, tokens);
+        for &(s, e, w) in tokens.iter().take(CONTEXT_WORDS) {
+            after.extend_from_slice(vocabulary.alone(cache, w, &text[s..e]));
+        }
+    }
+    tokens.clear();
+    segment(&quote.text, 0, cache, tokens);
+    let mut wording = Vec::with_capacity(tokens.len());
+    let mut content = Vec::new();
+    for &(_, _, w) in tokens.iter() {
+        wording.push(vocabulary.folded(cache, w));
+        if let Some(id) = vocabulary.content(cache, w) {
+            content.push(id);
+        }
+    }
+    let before = sorted_set(before);
+    let after = sorted_set(after);
+    let around = sorted_set(before.iter().chain(&after).copied().collect());
+    let speaker = quote
+        .speaker
+        .as_deref()
+        .and_then(|s| context.entities.resolve(s));
     Record {
         doc: d,
         span: quote.span,
         text: quote.text.trim().to_string(),
-        words: words(&quote.text).map(|w| fold(w.text)).collect(),
-        content: stems_of(&quote.text, stems).into_iter().collect(),
+        words: wording,
+        content: sorted_set(content),
         before,
         after,
+        context: around,
         speaker,
         speaker_name: quote.speaker.clone(),
     }
 }
 
-fn contiguous_in(needle: &[String], haystack: &[String]) -> bool {
+fn contiguous_in<T: PartialEq>(needle: &[T], haystack: &[T]) -> bool {
     !needle.is_empty()
         && needle.len() <= haystack.len()
         && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn dice(a: &BTreeSet<String>, b: &BTreeSet<String>) -> (usize, f32) {
-    let shared = a.intersection(b).count();
+/// The number of ids two sorted, unique lists share.
+fn shared_count(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
+}
+
+fn dice(a: &[u32], b: &[u32]) -> (usize, f32) {
+    let shared = shared_count(a, b);
     let total = a.len() + b.len();
     (
         shared,
@@ -107,9 +240,7 @@ fn same_utterance(a: &Record, b: &Record, config: &CorroborateConfig) -> bool {
     let context = || {
         let (before, _) = dice(&a.before, &b.before);
         let (after, _) = dice(&a.after, &b.after);
-        let all_a: BTreeSet<String> = a.before.union(&a.after).cloned().collect();
-        let all_b: BTreeSet<String> = b.before.union(&b.after).cloned().collect();
-        let (shared, score) = dice(&all_a, &all_b);
+        let (shared, score) = dice(&a.context, &b.context);
         let sides_ok = (a.before.is_empty() || b.before.is_empty() || before > 0)
             && (a.after.is_empty() || b.after.is_empty() || after > 0);
         (shared, score, sides_ok)
@@ -145,6 +276,11 @@ fn same_utterance(a: &Record, b: &Record, config: &CorroborateConfig) -> bool {
 /// Words of `reference` dropped or replaced in `variant`, and words `variant` adds; words cut
 /// off at either end (partial quoting) are not changes.
 pub fn word_changes(reference: &[String], variant: &[String]) -> (Vec<String>, Vec<String>) {
+    changes(reference, variant)
+}
+
+/// [`word_changes`] over any words that compare for equality (the group compares word ids).
+fn changes<T: PartialEq + Clone>(reference: &[T], variant: &[T]) -> (Vec<T>, Vec<T>) {
     let (n, m) = (reference.len(), variant.len());
     let mut lcs = vec![vec![0u16; m + 1]; n + 1];
     for i in (0..n).rev() {
@@ -169,8 +305,8 @@ pub fn word_changes(reference: &[String], variant: &[String]) -> (Vec<String>, V
             j += 1;
         }
     }
-    let mut removed: Vec<String> = Vec::new();
-    let mut added: Vec<String> = Vec::new();
+    let mut removed: Vec<T> = Vec::new();
+    let mut added: Vec<T> = Vec::new();
     let Some((&(i0, j0), &(i1, j1))) = pairs.first().zip(pairs.last()) else {
         return (reference.to_vec(), variant.to_vec());
     };
@@ -204,12 +340,20 @@ pub(crate) fn group(
     docs: &[Doc],
     entities: &StoryEntities,
     sources: &Sources,
+    doc_words: &[DocWords],
+    cache: &mut WordCache,
 ) -> Vec<QuoteGroup> {
-    let mut stems = StemCache::default();
+    let context = Context {
+        docs,
+        doc_words,
+        entities,
+    };
+    let mut vocabulary = Words::default();
+    let mut tokens = Vec::new();
     let mut records = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
         for q in 0..doc.quotes.len() {
-            let r = record(docs, d, q, entities, &mut stems);
+            let r = record(&context, d, q, cache, &mut vocabulary, &mut tokens);
             if !r.words.is_empty() {
                 records.push(r);
             }
@@ -242,7 +386,7 @@ pub(crate) fn group(
     let mut out: Vec<(usize, (usize, usize), QuoteGroup)> = Vec::new();
     for members in groups.into_values() {
         // Variants by wording, in order of first appearance.
-        let mut variants: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
+        let mut variants: Vec<(Vec<u32>, Vec<usize>)> = Vec::new();
         for &m in &members {
             match variants.iter_mut().find(|v| v.0 == records[m].words) {
                 Some(v) => v.1.push(m),
@@ -312,7 +456,13 @@ pub(crate) fn group(
                 let (removed, added) = if unaltered[v] {
                     (Vec::new(), Vec::new())
                 } else {
-                    word_changes(&variants[reference].0, wording)
+                    let (removed, added) = changes(&variants[reference].0, wording);
+                    let spell = |ids: Vec<u32>| -> Vec<String> {
+                        ids.iter()
+                            .map(|&id| vocabulary.folded[id as usize].clone())
+                            .collect()
+                    };
+                    (spell(removed), spell(added))
                 };
                 QuoteVariant {
                     text: records[ms[0]].text.clone(),

@@ -305,6 +305,51 @@ fn cut_is_clean(text: &str, at: usize) -> bool {
         && (before.is_ascii_whitespace() || after.is_ascii_whitespace())
 }
 
+/// Appends the words of `text` ([`words`], offsets plus `base`) to `out`, entering each in
+/// `cache`. The text is cut into pieces at clean cuts ([`cut_is_clean`]) around its non-ASCII
+/// characters, which gives the same words: the segmenter has a fast path for all-ASCII input
+/// only, and one curly quote or dash in an article otherwise sends every word of it down the
+/// slow path (~2.5x the instructions per word, measured on the bench).
+pub(crate) fn segment(
+    text: &str,
+    base: usize,
+    cache: &mut WordCache,
+    out: &mut Vec<(usize, usize, u32)>,
+) {
+    let bytes = text.as_bytes();
+    let mut push = |from: usize, to: usize, cache: &mut WordCache| {
+        out.extend(words(&text[from..to]).map(|w| {
+            (
+                base + from + w.start,
+                base + from + w.end,
+                cache.index(w.text),
+            )
+        }));
+    };
+    let mut start = 0;
+    while start < bytes.len() {
+        let Some(offset) = bytes[start..].iter().position(|b| !b.is_ascii()) else {
+            push(start, bytes.len(), cache);
+            break;
+        };
+        let wide = start + offset;
+        // The last clean cut at or before the non-ASCII character (`start` is one).
+        let before = (start + 1..=wide)
+            .rev()
+            .find(|&at| cut_is_clean(text, at))
+            .unwrap_or(start);
+        // The first clean cut after it.
+        let after = (wide + 1..=bytes.len())
+            .find(|&at| text.is_char_boundary(at) && cut_is_clean(text, at))
+            .unwrap_or(bytes.len());
+        if before > start {
+            push(start, before, cache);
+        }
+        push(before, after, cache);
+        start = after;
+    }
+}
+
 /// One article's words, segmented once (UAX-29 is a large share of corroboration time); each
 /// with its byte span in the article text and its index in the story's [`WordCache`].
 pub(crate) struct DocWords {
@@ -314,11 +359,9 @@ pub(crate) struct DocWords {
 impl DocWords {
     /// Segments `text`, entering every word in `cache`.
     pub fn new(text: &str, cache: &mut WordCache) -> Self {
-        Self {
-            tokens: words(text)
-                .map(|w| (w.start, w.end, cache.index(w.text)))
-                .collect(),
-        }
+        let mut tokens = Vec::new();
+        segment(text, 0, cache, &mut tokens);
+        Self { tokens }
     }
 
     /// The words of `text[start..end]` as [`words`] of that slice would give them (offsets
@@ -340,9 +383,7 @@ impl DocWords {
             }
             return;
         }
-        out.extend(
-            words(&text[start..end]).map(|w| (start + w.start, start + w.end, cache.index(w.text))),
-        );
+        segment(&text[start..end], start, cache, out);
     }
 
     /// The number of words of `text[start..end]` ([`words`] of the slice, counted).
@@ -370,6 +411,10 @@ mod tests {
         ) {
             let mut cache = WordCache::default();
             let doc = DocWords::new(&text, &mut cache);
+            let whole: Vec<(usize, usize, u32)> = words(&text)
+                .map(|w| (w.start, w.end, cache.index(w.text)))
+                .collect();
+            prop_assert_eq!(&doc.tokens, &whole);
             let (mut a, mut b) = (cuts[0].min(text.len()), cuts[1].min(text.len()));
             while !text.is_char_boundary(a) { a -= 1; }
             while !text.is_char_boundary(b) { b -= 1; }

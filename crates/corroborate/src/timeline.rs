@@ -1,6 +1,6 @@
 //! The timeline: dated events of a story, grouped across articles and ordered by event date.
 use crate::claims::Aligned;
-use crate::dates::{display, time_interval, Interval};
+use crate::dates::{display, Interval};
 use crate::sources::Sources;
 use crate::terms::WordCache;
 use crate::CorroborateConfig;
@@ -23,21 +23,34 @@ fn finer(a: &Mention, b: &Mention) -> bool {
     a.interval.days() < b.interval.days()
 }
 
-fn unit_similarity(aligned: &Aligned, a: usize, b: usize) -> f32 {
-    let (x, y) = (&aligned.units[a], &aligned.units[b]);
-    let (mut i, mut j, mut shared) = (0, 0, 0.0);
-    while i < x.terms.len() && j < y.terms.len() {
-        match x.terms[i].cmp(&y.terms[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += aligned.weights[x.terms[i] as usize];
-                i += 1;
-                j += 1;
+/// The weighted Dice similarity of two claim units, with one unit's terms marked in a dense
+/// table so that each comparison only looks up the other's (the timeline compares one mention
+/// with many). Shared weights are added in term order, as a merge of the sorted lists would.
+struct Overlap {
+    /// Term -> 1 + the unit whose terms were marked last with it.
+    owner: Vec<u32>,
+    /// The stamp of the unit marked last (0: none).
+    marked: u32,
+}
+
+impl Overlap {
+    fn similarity(&mut self, aligned: &Aligned, a: usize, b: usize) -> f32 {
+        let (x, y) = (&aligned.units[a], &aligned.units[b]);
+        let stamp = a as u32 + 1;
+        if self.marked != stamp {
+            for &t in &x.terms {
+                self.owner[t as usize] = stamp;
+            }
+            self.marked = stamp;
+        }
+        let mut shared = 0.0;
+        for &t in &y.terms {
+            if self.owner[t as usize] == stamp {
+                shared += aligned.weights[t as usize];
             }
         }
+        2.0 * shared / (x.weight + y.weight).max(f32::EPSILON)
     }
-    2.0 * shared / (x.weight + y.weight).max(f32::EPSILON)
 }
 
 /// Whether `time` sits in the dateline that opens `sentence` ("KELMOUTH, Nov 17 (MPA) - "):
@@ -77,7 +90,7 @@ pub(crate) fn build(
     let mut tokens = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
         let mut in_doc: Vec<Mention> = Vec::new();
-        for time in &doc.times {
+        for (t, time) in doc.times.iter().enumerate() {
             if !matches!(
                 time.grain,
                 Grain::Day
@@ -89,7 +102,7 @@ pub(crate) fn build(
             ) {
                 continue;
             }
-            let Some(interval) = time_interval(time) else {
+            let Some(interval) = aligned.intervals[d][t] else {
                 continue;
             };
             let Some(sentence) = doc
@@ -165,7 +178,11 @@ pub(crate) fn build(
     let n = mentions.len();
     let mut group: Vec<usize> = (0..n).collect();
     let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
-    let same_event = |a: &Mention, b: &Mention| -> bool {
+    let mut overlap = Overlap {
+        owner: vec![0; aligned.weights.len()],
+        marked: 0,
+    };
+    let mut same_event = |a: &Mention, b: &Mention| -> bool {
         let equal = a.interval == b.interval;
         let nested = a.interval.contains(&b.interval) || b.interval.contains(&a.interval);
         if !(equal || nested) {
@@ -194,7 +211,7 @@ pub(crate) fn build(
         if aligned.claim_of[ua].is_some() && aligned.claim_of[ua] == aligned.claim_of[ub] {
             return true;
         }
-        let sim = unit_similarity(aligned, ua, ub);
+        let sim = overlap.similarity(aligned, ua, ub);
         sim >= if equal {
             config.timeline_similarity
         } else {

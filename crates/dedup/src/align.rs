@@ -39,85 +39,125 @@ pub(crate) struct Alignment {
 /// Sentences shorter than this many words are not aligned (datelines, bylines, "Advertisement").
 const MIN_SENTENCE_WORDS: usize = 4;
 
-/// Aligns the sentences of `a` and `b`.
-pub(crate) fn align(a: &Tokens, b: &Tokens, params: &AlignParams) -> Alignment {
-    // Postings of `b`: (content word, sentence), sorted, one per word and sentence. A sorted
-    // vector rather than a map of vectors: one allocation instead of one per distinct word, on
-    // the hot path of every candidate compare.
-    let mut postings: Vec<(u64, u32)> = Vec::with_capacity(b.words.len());
+/// What alignment needs of one text, computed once: the new article of a stream is aligned with
+/// up to `max_candidates` candidates, and used to sort its sentences again for each.
+pub(crate) struct Prepared {
+    /// All words of each sentence, sorted (sentence `s` at `sentences[s].words`).
+    sorted: Vec<u64>,
+    /// (content word, sentence), one per word and sentence of `MIN_SENTENCE_WORDS`+ words,
+    /// sorted.
+    postings: Vec<(u64, u32)>,
+    /// Distinct content words of each sentence.
+    content_words: Vec<u32>,
+}
+
+/// Computes [`Prepared`] for `t`.
+pub(crate) fn prepare(t: &Tokens) -> Prepared {
+    let mut postings: Vec<(u64, u32)> = Vec::with_capacity(t.words.len());
+    let mut content_words = vec![0u32; t.sentences.len()];
     let mut buf: Vec<u64> = Vec::new();
-    for (s, sent) in b.sentences.iter().enumerate() {
+    for (s, sent) in t.sentences.iter().enumerate() {
         if sent.words.len() < MIN_SENTENCE_WORDS {
             continue;
         }
-        buf.clear();
-        buf.extend(
-            b.words[sent.words.clone()]
-                .iter()
-                .filter(|w| !w.stop)
-                .map(|w| w.hash),
-        );
-        buf.sort_unstable();
-        buf.dedup();
+        distinct_content(t, s, &mut buf);
+        content_words[s] = buf.len() as u32;
         postings.extend(buf.iter().map(|&h| (h, s as u32)));
     }
     postings.sort_unstable();
-    // All words of each sentence of `b`, sorted, in one buffer (sentence `s` at
-    // `b.sentences[s].words`).
-    let mut sorted_b: Vec<u64> = b.words.iter().map(|w| w.hash).collect();
-    for sent in &b.sentences {
-        sorted_b[sent.words.clone()].sort_unstable();
+    Prepared {
+        sorted: sorted_sentences(t),
+        postings,
+        content_words,
     }
-    let mut shared = vec![0u32; b.sentences.len()];
+}
+
+/// The distinct content (non-stop) words of sentence `s`, sorted, into `out`.
+fn distinct_content(t: &Tokens, s: usize, out: &mut Vec<u64>) {
+    out.clear();
+    out.extend(
+        t.words[t.sentences[s].words.clone()]
+            .iter()
+            .filter(|w| !w.stop)
+            .map(|w| w.hash),
+    );
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// All words of each sentence of `t`, sorted, in one buffer (sentence `s` at
+/// `t.sentences[s].words`).
+fn sorted_sentences(t: &Tokens) -> Vec<u64> {
+    let mut sorted: Vec<u64> = t.words.iter().map(|w| w.hash).collect();
+    for sent in &t.sentences {
+        sorted[sent.words.clone()].sort_unstable();
+    }
+    sorted
+}
+
+/// Aligns the sentences of `a` and `b`.
+#[cfg(test)]
+pub(crate) fn align(a: &Tokens, b: &Tokens, params: &AlignParams) -> Alignment {
+    align_prepared(a, &prepare(a), b, params)
+}
+
+/// Aligns the sentences of `a` (prepared as `pa`) and `b`.
+///
+/// Candidate sentence pairs share content words: at least one when `a`'s sentence has at most
+/// four distinct ones, else two. They are found from `b`'s side through `a`'s postings, so that
+/// only `b` (a different candidate each time) is sorted per call; the shared counts, and so the
+/// pairs, are those of a search from `a`'s side.
+pub(crate) fn align_prepared(
+    a: &Tokens,
+    pa: &Prepared,
+    b: &Tokens,
+    params: &AlignParams,
+) -> Alignment {
+    let sorted_b = sorted_sentences(b);
+    let mut shared = vec![0u32; a.sentences.len()];
     let mut touched: Vec<u32> = Vec::new();
     let mut candidates: Vec<Pair> = Vec::new();
     let mut content: Vec<u64> = Vec::new();
-    let mut sa: Vec<u64> = Vec::new();
-    for (s, sent) in a.sentences.iter().enumerate() {
+    for (t, sent) in b.sentences.iter().enumerate() {
         if sent.words.len() < MIN_SENTENCE_WORDS {
             continue;
         }
-        content.clear();
-        content.extend(
-            a.words[sent.words.clone()]
-                .iter()
-                .filter(|w| !w.stop)
-                .map(|w| w.hash),
-        );
-        content.sort_unstable();
-        content.dedup();
+        distinct_content(b, t, &mut content);
+        let mut from = 0;
         for &h in &content {
-            let from = postings.partition_point(|&(k, _)| k < h);
-            for &(k, t) in &postings[from..] {
+            // `content` is sorted, so each search starts where the last one ended.
+            from += pa.postings[from..].partition_point(|&(k, _)| k < h);
+            for &(k, s) in &pa.postings[from..] {
                 if k != h {
                     break;
                 }
-                if shared[t as usize] == 0 {
-                    touched.push(t);
+                if shared[s as usize] == 0 {
+                    touched.push(s);
                 }
-                shared[t as usize] += 1;
+                shared[s as usize] += 1;
             }
         }
-        let need = if content.len() <= 4 { 1 } else { 2 };
-        sa.clear();
-        sa.extend(a.hashes(s));
-        sa.sort_unstable();
-        touched.sort_unstable();
-        for &t in &touched {
-            if shared[t as usize] >= need {
-                let dice = dice(&sa, &sorted_b[b.sentences[t as usize].words.clone()]);
+        let sb = &sorted_b[sent.words.clone()];
+        for &s in &touched {
+            let s = s as usize;
+            let need = if pa.content_words[s] <= 4 { 1 } else { 2 };
+            if shared[s] >= need {
+                let dice = dice(&pa.sorted[a.sentences[s].words.clone()], sb);
                 if dice >= params.min_sentence_similarity {
-                    candidates.push(Pair {
-                        a: s,
-                        b: t as usize,
-                        dice,
-                    });
+                    candidates.push(Pair { a: s, b: t, dice });
                 }
             }
-            shared[t as usize] = 0;
+            shared[s] = 0;
         }
         touched.clear();
     }
+    pick_pairs(candidates, a, b)
+}
+
+/// The alignment from candidate pairs: greedily the most similar pair first, each sentence used
+/// once.
+fn pick_pairs(mut candidates: Vec<Pair>, a: &Tokens, b: &Tokens) -> Alignment {
+    // (dice, a, b) is unique per pair, so this order does not depend on the order found.
     candidates.sort_by(|x, y| {
         y.dice
             .total_cmp(&x.dice)
@@ -503,6 +543,88 @@ pub(crate) fn evidence(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The alignment before [`Prepared`] (searched from `a`'s side), as a reference.
+    fn reference_align(a: &Tokens, b: &Tokens, params: &AlignParams) -> Alignment {
+        // Postings of `b`: (content word, sentence), sorted, one per word and sentence. A sorted
+        // vector rather than a map of vectors: one allocation instead of one per distinct word, on
+        // the hot path of every candidate compare.
+        let mut postings: Vec<(u64, u32)> = Vec::with_capacity(b.words.len());
+        let mut buf: Vec<u64> = Vec::new();
+        for (s, sent) in b.sentences.iter().enumerate() {
+            if sent.words.len() < MIN_SENTENCE_WORDS {
+                continue;
+            }
+            buf.clear();
+            buf.extend(
+                b.words[sent.words.clone()]
+                    .iter()
+                    .filter(|w| !w.stop)
+                    .map(|w| w.hash),
+            );
+            buf.sort_unstable();
+            buf.dedup();
+            postings.extend(buf.iter().map(|&h| (h, s as u32)));
+        }
+        postings.sort_unstable();
+        // All words of each sentence of `b`, sorted, in one buffer (sentence `s` at
+        // `b.sentences[s].words`).
+        let mut sorted_b: Vec<u64> = b.words.iter().map(|w| w.hash).collect();
+        for sent in &b.sentences {
+            sorted_b[sent.words.clone()].sort_unstable();
+        }
+        let mut shared = vec![0u32; b.sentences.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut candidates: Vec<Pair> = Vec::new();
+        let mut content: Vec<u64> = Vec::new();
+        let mut sa: Vec<u64> = Vec::new();
+        for (s, sent) in a.sentences.iter().enumerate() {
+            if sent.words.len() < MIN_SENTENCE_WORDS {
+                continue;
+            }
+            content.clear();
+            content.extend(
+                a.words[sent.words.clone()]
+                    .iter()
+                    .filter(|w| !w.stop)
+                    .map(|w| w.hash),
+            );
+            content.sort_unstable();
+            content.dedup();
+            for &h in &content {
+                let from = postings.partition_point(|&(k, _)| k < h);
+                for &(k, t) in &postings[from..] {
+                    if k != h {
+                        break;
+                    }
+                    if shared[t as usize] == 0 {
+                        touched.push(t);
+                    }
+                    shared[t as usize] += 1;
+                }
+            }
+            let need = if content.len() <= 4 { 1 } else { 2 };
+            sa.clear();
+            sa.extend(a.hashes(s));
+            sa.sort_unstable();
+            touched.sort_unstable();
+            for &t in &touched {
+                if shared[t as usize] >= need {
+                    let dice = dice(&sa, &sorted_b[b.sentences[t as usize].words.clone()]);
+                    if dice >= params.min_sentence_similarity {
+                        candidates.push(Pair {
+                            a: s,
+                            b: t as usize,
+                            dice,
+                        });
+                    }
+                }
+                shared[t as usize] = 0;
+            }
+            touched.clear();
+        }
+        pick_pairs(candidates, a, b)
+    }
     use crate::text::tokenize;
 
     const PARAMS: AlignParams = AlignParams {
@@ -511,6 +633,55 @@ mod tests {
         min_aligned_words: 20,
         min_aligned_sentences: 2,
     };
+
+    /// A text of `sentences` from a small vocabulary (stop words included, some sentences
+    /// short), so that sentence pairs share words in every amount.
+    fn text_from(seed: &[u8]) -> String {
+        const WORDS: &[&str] = &[
+            "the", "a", "of", "and", "to", "in", "river", "Council", "budget", "vote", "plan",
+            "road", "school", "said", "Monday", "four", "new", "city", "court", "rain",
+        ];
+        let mut out = String::new();
+        for chunk in seed.chunks(7) {
+            let mut sentence: Vec<&str> = chunk
+                .iter()
+                .map(|&b| WORDS[b as usize % WORDS.len()])
+                .collect();
+            if chunk[0] % 5 == 0 {
+                sentence.truncate(3);
+            }
+            out.push_str("Then ");
+            out.push_str(&sentence.join(" "));
+            out.push_str(if chunk[0] % 3 == 0 { ".\n\n" } else { ". " });
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Searching candidate sentence pairs from `b`'s side through `a`'s prepared postings
+        /// finds the alignment of the search from `a`'s side.
+        #[test]
+        fn prepared_alignment_equals_the_reference(
+            x in proptest::collection::vec(0u8..40, 7..120),
+            y in proptest::collection::vec(0u8..40, 7..120),
+            share in 0usize..100,
+        ) {
+            let a = tokenize(&text_from(&x));
+            // Let `b` reuse part of `a` so that some sentences align.
+            let mut y2 = x[..x.len() * share / 100].to_vec();
+            y2.extend(&y);
+            let b = tokenize(&text_from(&y2));
+            for params in [PARAMS, AlignParams { min_sentence_similarity: 0.2, ..PARAMS }] {
+                let got = align(&a, &b, &params);
+                let want = reference_align(&a, &b, &params);
+                proptest::prop_assert_eq!(&got.pairs, &want.pairs);
+                proptest::prop_assert_eq!(
+                    (got.aligned_words_a, got.aligned_words_b, got.words_a, got.words_b),
+                    (want.aligned_words_a, want.aligned_words_b, want.words_a, want.words_b)
+                );
+            }
+        }
+    }
 
     #[test]
     fn substitution_diff_is_scattered() {

@@ -8,11 +8,11 @@
 use std::ops::Range;
 use xxhash_rust::xxh3::xxh3_64;
 
-/// One word: its byte span, the xxh3 hash of its folded form, whether it is a stop word.
+/// One word: the xxh3 hash of its folded form, whether it is a stop word. 16 bytes: byte spans
+/// of words are needed only while tokenizing (sentences and spans keep theirs), and tokens of
+/// recent articles are cached ([`crate::cache`]), so each byte per word counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Token {
-    pub start: u32,
-    pub end: u32,
     pub hash: u64,
     pub stop: bool,
     /// Inside quotation marks.
@@ -38,6 +38,8 @@ pub(crate) struct Tokens {
     pub sentences: Vec<Sentence>,
     /// Words per paragraph.
     pub paragraph_words: Vec<u32>,
+    /// Byte span from the first word's start to the last word's end (`(0, 0)` without words).
+    pub words_span: (u32, u32),
 }
 
 fn is_word_char(c: char) -> bool {
@@ -55,28 +57,46 @@ fn is_quote_mark(c: char) -> bool {
     )
 }
 
+/// The char at byte `i` of `text` (a char boundary) and its length; ASCII without decoding.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some((b as char, 1));
+    }
+    text[i..].chars().next().map(|c| (c, c.len_utf8()))
+}
+
 /// Calls `f(start, end, hash)` for each word of `text`, in order.
 pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(usize, usize, u64)) {
     let mut buf: Vec<u8> = Vec::with_capacity(64);
     let mut start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0usize;
+    // Byte by byte with ASCII taken as is (most news text): the same words as iterating chars.
+    while let Some((c, len)) = char_at(text, i) {
         if is_word_char(c) {
             if start.is_none() {
                 start = Some(i);
                 buf.clear();
             }
-            push_lower(&mut buf, c);
+            if len == 1 {
+                buf.push((c as u8).to_ascii_lowercase());
+            } else {
+                push_lower(&mut buf, c);
+            }
+            i += len;
             continue;
         }
         if let Some(s) = start {
-            if is_apostrophe(c) && chars.peek().is_some_and(|&(_, n)| is_word_char(n)) {
+            if is_apostrophe(c) && char_at(text, i + len).is_some_and(|(n, _)| is_word_char(n)) {
                 buf.push(b'\'');
+                i += len;
                 continue;
             }
             f(s, i, xxh3_64(&buf));
             start = None;
         }
+        i += len;
     }
     if let Some(s) = start {
         f(s, text.len(), xxh3_64(&buf));
@@ -119,25 +139,26 @@ const ABBREVIATIONS: &[&str] = &[
 /// digit or opening quote, unless the word before is an abbreviation or a single letter).
 pub(crate) fn tokenize(text: &str) -> Tokens {
     let stops = stop_hashes();
-    let mut words = Vec::new();
+    // About one word per six bytes of English; sized up front so that the vectors rarely grow.
+    let mut words = Vec::with_capacity(text.len() / 6 + 8);
+    let mut spans: Vec<(u32, u32)> = Vec::with_capacity(text.len() / 6 + 8);
     for_each_word(text, |s, e, h| {
+        spans.push((s as u32, e as u32));
         words.push(Token {
-            start: s as u32,
-            end: e as u32,
             hash: h,
             stop: stops.binary_search(&h).is_ok(),
             quoted: false,
             specific: false,
         })
     });
-    mark_quotes(text, &mut words);
+    mark_quotes(text, &spans, &mut words);
     let boundaries = sentence_boundaries(text);
-    let mut sentences = Vec::new();
+    let mut sentences = Vec::with_capacity(boundaries.len());
     let mut paragraph_words = Vec::new();
     let mut w = 0usize;
     for (start, end, paragraph) in boundaries {
         let first = w;
-        while w < words.len() && (words[w].start as usize) < end {
+        while w < words.len() && (spans[w].0 as usize) < end {
             w += 1;
         }
         if w > first {
@@ -156,23 +177,27 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
     }
     for sent in &sentences {
         for i in sent.words.clone().skip(1) {
-            let w = &mut words[i];
-            w.specific = text[w.start as usize..]
+            words[i].specific = text[spans[i].0 as usize..]
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_uppercase() || c.is_numeric());
         }
     }
+    let words_span = match (spans.first(), spans.last()) {
+        (Some(f), Some(l)) => (f.0, l.1),
+        _ => (0, 0),
+    };
     Tokens {
         words,
         sentences,
         paragraph_words,
+        words_span,
     }
 }
 
 /// Marks words between quotation marks. Straight quotes alternate open/close; curly and guillemet
 /// quotes say which they are. A quote is closed at the end of its paragraph.
-fn mark_quotes(text: &str, words: &mut [Token]) {
+fn mark_quotes(text: &str, word_spans: &[(u32, u32)], words: &mut [Token]) {
     let mut inside = false;
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut open_at = 0usize;
@@ -204,11 +229,12 @@ fn mark_quotes(text: &str, words: &mut [Token]) {
         spans.push((open_at, text.len()));
     }
     let mut s = 0;
-    for w in words.iter_mut() {
-        while s < spans.len() && spans[s].1 <= w.start as usize {
+    for (w, &(start, end)) in words.iter_mut().zip(word_spans) {
+        let (start, end) = (start as usize, end as usize);
+        while s < spans.len() && spans[s].1 <= start {
             s += 1;
         }
-        if s < spans.len() && spans[s].0 <= w.start as usize && (w.end as usize) <= spans[s].1 {
+        if s < spans.len() && spans[s].0 <= start && end <= spans[s].1 {
             w.quoted = true;
         }
     }
@@ -218,22 +244,31 @@ fn sentence_boundaries(text: &str) -> Vec<(usize, usize, u32)> {
     let mut out = Vec::new();
     let mut paragraph = 0u32;
     let mut offset = 0usize;
+    // The chars of one line, reused from line to line (one allocation per text, not per line).
+    let mut chars: Vec<(usize, char)> = Vec::new();
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         if body.trim().is_empty() {
             offset += line.len();
             continue;
         }
-        split_line(body, offset, paragraph, &mut out);
+        split_line(body, offset, paragraph, &mut chars, &mut out);
         paragraph += 1;
         offset += line.len();
     }
     out
 }
 
-fn split_line(line: &str, base: usize, paragraph: u32, out: &mut Vec<(usize, usize, u32)>) {
+fn split_line(
+    line: &str,
+    base: usize,
+    paragraph: u32,
+    chars: &mut Vec<(usize, char)>,
+    out: &mut Vec<(usize, usize, u32)>,
+) {
     let mut start = 0usize;
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    chars.clear();
+    chars.extend(line.char_indices());
     let mut k = 0usize;
     while k < chars.len() {
         let (i, c) = chars[k];
@@ -296,6 +331,11 @@ impl Tokens {
         self.paragraph_words.shrink_to_fit();
     }
 
+    /// Byte span from the first word's start to the last word's end.
+    pub fn words_span(&self) -> (usize, usize) {
+        (self.words_span.0 as usize, self.words_span.1 as usize)
+    }
+
     /// Bytes of heap data held.
     pub fn heap_bytes(&self) -> usize {
         self.words.capacity() * std::mem::size_of::<Token>()
@@ -312,6 +352,47 @@ impl Tokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The char-by-char word scan before the ASCII fast path, as a reference.
+    fn reference_words(text: &str) -> Vec<(usize, usize, u64)> {
+        let mut out = Vec::new();
+        let mut buf: Vec<u8> = Vec::new();
+        let mut start: Option<usize> = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if is_word_char(c) {
+                if start.is_none() {
+                    start = Some(i);
+                    buf.clear();
+                }
+                push_lower(&mut buf, c);
+                continue;
+            }
+            if let Some(s) = start {
+                if is_apostrophe(c) && chars.peek().is_some_and(|&(_, n)| is_word_char(n)) {
+                    buf.push(b'\'');
+                    continue;
+                }
+                out.push((s, i, xxh3_64(&buf)));
+                start = None;
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, text.len(), xxh3_64(&buf)));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_fast_path_finds_the_words_of_the_char_scan(
+            text in "([A-Za-z0-9 .,'\"\n]|[ÄéßİΣσ’“”«»中文]|'[a-z]){0,80}"
+        ) {
+            let mut got = Vec::new();
+            for_each_word(&text, |s, e, h| got.push((s, e, h)));
+            proptest::prop_assert_eq!(got, reference_words(&text));
+        }
+    }
 
     #[test]
     fn words_fold_case_and_keep_inner_apostrophes() {

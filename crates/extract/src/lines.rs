@@ -82,12 +82,18 @@ const EXACT: &[&str] = &[
     "about us",
     "ad",
     "add comment",
+    "advert",
+    "advertentie",
     "advertisement",
     "advertisement - scroll to continue",
     "all rights reserved",
     "also read",
+    "annons",
+    "anzeige",
     "article continues below",
+    "back to gallery",
     "back to top",
+    "by",
     "cancel reply",
     "click here",
     "close",
@@ -98,12 +104,15 @@ const EXACT: &[&str] = &[
     "continue reading below",
     "cookie policy",
     "copy link",
+    "don't miss",
+    "don’t miss",
     "email",
     "exit mobile version",
     "facebook",
     "filed under",
     "first published",
     "home",
+    "iklan",
     "image",
     "last updated",
     "leave a comment",
@@ -117,6 +126,7 @@ const EXACT: &[&str] = &[
     "loading",
     "log in",
     "login",
+    "mainos",
     "menu",
     "more on this",
     "more on this story",
@@ -125,17 +135,24 @@ const EXACT: &[&str] = &[
     "name",
     "newsletter",
     "next article",
+    "next post",
     "next story",
     "photo",
+    "photo gallery",
     "pinterest",
     "play video",
     "post a comment",
     "post comment",
     "previous article",
+    "previous post",
     "previous story",
     "print",
     "print this article",
     "privacy policy",
+    "pubblicità",
+    "publicidad",
+    "publicidade",
+    "publicité",
     "published",
     "read full article",
     "read full story",
@@ -150,12 +167,14 @@ const EXACT: &[&str] = &[
     "reference",
     "references",
     "register",
+    "reklama",
     "related",
     "related articles",
     "related content",
     "related news",
     "related posts",
     "related stories",
+    "related tags",
     "reply",
     "see also",
     "share",
@@ -174,14 +193,17 @@ const EXACT: &[&str] = &[
     "sources",
     "sponsored",
     "sponsored content",
+    "sponsored links",
     "story continues below",
     "submit",
     "submit comment",
     "subscribe",
     "subscribe now",
     "tags",
+    "tell us what you think",
     "terms of service",
     "terms of use",
+    "this slideshow requires javascript",
     "top",
     "topics",
     "trending",
@@ -198,6 +220,7 @@ const EXACT: &[&str] = &[
     "whatsapp",
     "you may also like",
     "you might also like",
+    "реклама",
 ];
 
 /// Line openings that mark a short line as boilerplate.
@@ -224,6 +247,12 @@ const PREFIXES: &[&str] = &[
     "follow our",
     "subscribe to",
     "sign up for",
+    "sign up:",
+    "related post:",
+    "related article:",
+    "related story:",
+    "see more:",
+    "like this story",
     "sign up to",
     "click here",
     "download our app",
@@ -271,6 +300,9 @@ const CREDIT_PREFIXES: &[&str] = &[
     "image source",
     "photo:",
     "photos:",
+    "foto:",
+    "fotos:",
+    "фото:",
     "photo credit",
     "photograph:",
     "picture:",
@@ -294,9 +326,15 @@ pub(crate) fn is_credit(line: &str) -> bool {
     // A caption with its credit (`Image: The quay at dusk. Photo: J. Roe`) runs longer than
     // a bare credit; a line that quotes or attributes is reporting.
     let credit_words = if is_attributed(&lower) { 0 } else { 30 };
+    // A caption that ends in its credit (`A cyclist rides past the plant. © Reuters / D.
+    // Mercado`); copyright lines that open with `©` are caught as prefixes.
+    let copyright_tail = lower
+        .rsplit_once('©')
+        .is_some_and(|(_, tail)| (1..=6).contains(&word_count(tail)));
     CREDIT_PREFIXES
         .iter()
         .any(|p| lower.starts_with(p) && (words <= 12 || words <= credit_words))
+        || (copyright_tail && words <= credit_words.max(12))
         || (words <= 6
             && (lower.ends_with("getty images")
                 || lower.ends_with("/ap")
@@ -413,7 +451,16 @@ fn classify_with(line: &str, plain: bool) -> LineKind {
     if words <= 40 && LABELS.iter().any(|p| stripped.starts_with(p)) {
         return LineKind::Boilerplate;
     }
+    if words <= 25 && PROMOTIONS.iter().any(|p| lower.contains(p)) {
+        return LineKind::Boilerplate;
+    }
     if is_credit(line)
+        || is_shortcode(line)
+        || is_time_stamp(line)
+        || is_update_row(&lower)
+        || is_update_stamp(line)
+        || is_follow_prompt(&lower)
+        || is_tagged_link(line)
         || is_audio_or_reading_prompt(&norm)
         || is_form_field(line)
         || is_breadcrumb(line)
@@ -429,6 +476,153 @@ fn classify_with(line: &str, plain: bool) -> LineKind {
         return LineKind::Boilerplate;
     }
     LineKind::Text
+}
+
+/// Calls to click through to a promotion (`Get the paper delivered ... Click here for more
+/// information.`), matched anywhere in a line of up to 25 words.
+const PROMOTIONS: &[&str] = &[
+    "click here for more",
+    "clicking here",
+    "protected by recaptcha",
+];
+
+/// Social networks that "Follow us on ..." lines name.
+const NETWORKS: &[&str] = &[
+    "facebook",
+    "twitter",
+    "instagram",
+    "youtube",
+    "linkedin",
+    "tiktok",
+    "snapchat",
+    "pinterest",
+];
+
+/// A line that asks the reader to follow the outlet on social networks (`Follow the Opinion
+/// section on Facebook, Twitter and Instagram.`): opens with `Follow` and names two networks.
+fn is_follow_prompt(lower: &str) -> bool {
+    word_count(lower) <= 20
+        && lower.starts_with("follow ")
+        && NETWORKS.iter().filter(|n| lower.contains(*n)).count() >= 2
+}
+
+/// An update stamp: `Updated at 1:23 p.m.`, `Published 19 Nov 2019 10:05` -- the word, then
+/// only a date or time.
+fn is_update_stamp(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    ["last updated", "updated", "published", "posted"]
+        .iter()
+        .find_map(|w| lower.strip_prefix(w))
+        .map(|rest| {
+            rest.trim_start_matches(':')
+                .trim_start()
+                .trim_start_matches("at ")
+                .trim_start_matches("on ")
+                .to_string()
+        })
+        .is_some_and(|rest| is_time_stamp(&rest))
+}
+
+/// An unrendered CMS shortcode (`[button link="..."]Send us your review[/button]`): the page
+/// shows a widget there, not text.
+fn is_shortcode(line: &str) -> bool {
+    let t = line.trim();
+    let Some(rest) = t.strip_prefix('[') else {
+        return false;
+    };
+    let name_len = rest
+        .find(|c: char| !(c.is_ascii_lowercase() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    name_len > 0 && rest[name_len..].starts_with([' ', ']']) && t.contains("[/")
+}
+
+/// A line that is only a date and/or time (`20 Nov, 2019 05:47`, `19 NOV 2019`): a page's
+/// time stamp, not a sentence. It needs a month name or a clock time, and one date at most
+/// (`1 May 2018 | 20 June 2019` is a date range, which exhibition and event pages report).
+fn is_time_stamp(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words.len() > 8 {
+        return false;
+    }
+    let bare = |w: &str| w.trim_matches([',', '.']).to_lowercase();
+    let is_clock = |w: &str| {
+        let w = bare(w);
+        w.contains(':')
+            && w.split(':')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    };
+    let is_number = |w: &str| {
+        let w = bare(w);
+        !w.is_empty()
+            && w.split(['/', '-', '.'])
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    };
+    let is_month = |w: &str| crate::html::MONTHS.contains(&bare(w).as_str());
+    let filler = |w: &str| {
+        matches!(
+            bare(w).as_str(),
+            "am" | "pm" | "a.m" | "p.m" | "at" | "utc" | "gmt" | "-" | "–"
+        )
+    };
+    let all_date = words
+        .iter()
+        .all(|w| is_clock(w) || is_number(w) || is_month(w) || filler(w));
+    let years = words
+        .iter()
+        .filter(|w| {
+            let w = bare(w);
+            w.len() == 4 && w.starts_with(['1', '2']) && w.chars().all(|c| c.is_ascii_digit())
+        })
+        .count();
+    all_date
+        && words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
+        && words.iter().any(|w| is_month(w) || is_clock(w))
+        && years <= 1
+}
+
+/// A dateline row with an update stamp (`New Delhi, Bureau | Updated: 19 November 2019, 09:01
+/// AM`): cells joined by `|`, one of them `Updated:`/`Published:`/`Posted:` with a year or a
+/// clock time. Takes the lower-cased line.
+fn is_update_row(lower: &str) -> bool {
+    if word_count(lower) > 16 || !lower.contains('|') {
+        return false;
+    }
+    let stamped = [
+        "updated:",
+        "updated on",
+        "published:",
+        "published on",
+        "posted:",
+        "posted on",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    let has_year_or_time = lower
+        .split(|c: char| !c.is_ascii_digit() && c != ':')
+        .any(|w| {
+            (w.len() == 4 && w.starts_with(['1', '2']) && w.chars().all(|c| c.is_ascii_digit()))
+                || (w.contains(':') && w.chars().any(|c| c.is_ascii_digit()))
+        });
+    stamped && has_year_or_time
+}
+
+/// A link to another story tagged with a capitalised kind in brackets (`China furious at
+/// Macron [INSIGHT]`, `Plane lands safely [ VIDEO ]|`): inserted teasers, not text.
+fn is_tagged_link(line: &str) -> bool {
+    let t = line.trim().trim_end_matches('|').trim_end();
+    if word_count(t) > 16 {
+        return false;
+    }
+    let Some(inner) = t.strip_suffix(']').and_then(|x| x.rsplit_once('[')) else {
+        return false;
+    };
+    let (head, label) = (inner.0.trim(), inner.1.trim());
+    // A kind is a word (`VIDEO`, `NEWS`), not an agency's initials (`[AP]`), and a teaser
+    // neither quotes nor attributes.
+    !head.is_empty()
+        && !is_attributed(&head.to_lowercase())
+        && label.chars().filter(|c| c.is_alphabetic()).count() >= 4
+        && label.chars().all(|c| c.is_uppercase() || c == ' ')
 }
 
 /// Comment-form notices, matched anywhere in a line of up to 30 words.
@@ -492,6 +686,15 @@ fn is_audio_or_reading_prompt(norm: &str) -> bool {
         || norm.contains("minute read")
         || norm.contains("mins read")
         || norm.starts_with("reading time")
+        || [
+            "tempo de leitura",
+            "tiempo de lectura",
+            "temps de lecture",
+            "lesezeit",
+            "tempo di lettura",
+        ]
+        .iter()
+        .any(|p| norm.starts_with(p))
         || norm.starts_with("estimated reading time")
         || norm.starts_with("time to read");
     listen || reading
@@ -597,8 +800,11 @@ fn is_wire_credit(line: &str) -> bool {
     let lower = line.trim().to_lowercase();
     let inner = lower
         .trim_start_matches(['(', '['])
-        .trim_end_matches([')', ']', '.']);
-    let contributed = word_count(inner) <= 15
+        .trim_end_matches([')', ']', '.'])
+        .trim();
+    // Wire stories list several writers (`Associated Press writers A, B, C and D contributed
+    // to this report`); `... contributed reporting from Oslo` names a place.
+    let contributed = word_count(inner) <= 40
         && [
             "contributed to this story",
             "contributed to this report",
@@ -607,9 +813,12 @@ fn is_wire_credit(line: &str) -> bool {
             "contributed to this reporting",
         ]
         .iter()
-        .any(|p| inner.ends_with(p));
+        .any(|p| inner.ends_with(p))
+        || word_count(inner) <= 15 && inner.contains(" contributed reporting");
+    // A wire staff credit names an editor too, and may list many reporters.
+    let limit = if inner.contains("editing by") { 60 } else { 30 };
     contributed
-        || word_count(inner) <= 30
+        || word_count(inner) <= limit
             && [
                 "reporting by",
                 "additional reporting by",
@@ -741,6 +950,42 @@ mod tests {
             "Route B: Oslo, Bergen/Trondheim*",
         ] {
             assert_eq!(classify(line), LineKind::Text, "{line}");
+        }
+    }
+
+    #[test]
+    fn promotions_stamps_shortcodes_and_teasers_are_boilerplate() {
+        for line in [
+            "Advert",
+            "This slideshow requires JavaScript.",
+            "Tell us what YOU think...",
+            "DON'T MISS",
+            "Related Tags:",
+            "Like this story? Share it with a friend!",
+            "SEE MORE: Harbour bridge closes for repairs",
+            "Get the Valley Weekly delivered to your door every week. Click here for more information.",
+            "GET THE GAZETTE APP BY CLICKING HERE",
+            "[button link=\"https://paper.example/send\" type=\"big\"]Send us your photos[/button]",
+            "20 Nov, 2019 05:47",
+            "19 NOV 2019",
+            "March 3, 2024 at 10:15 am",
+            "Riverside, Gazette Bureau | Updated: 19 November 2019, 09:01 AM",
+            "Council approves new ferry timetable [ VIDEO]|",
+            "Storm closes coast road [INSIGHT]",
+            "A cyclist passes the closed depot on the edge of town. © Agency / Jo Park",
+        ] {
+            assert_eq!(classify_html(line), LineKind::Boilerplate, "{line}");
+        }
+        for line in [
+            // A date range is what an exhibition or event page reports.
+            "29 November 2018 | 20 January 2019",
+            "In 2019 the council met on 3 May and again in June.",
+            "The rule [of 1990] still applies, the court said [AP]",
+            "[1] Source: council minutes",
+            "The photo, © the city archive, was shown at the hearing on Friday, officials said.",
+            "We will be clicking through the report, the mayor said.",
+        ] {
+            assert_eq!(classify_html(line), LineKind::Text, "{line}");
         }
     }
 

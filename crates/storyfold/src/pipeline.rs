@@ -163,6 +163,17 @@ impl Pipeline {
         })
     }
 
+    /// Attaches a sentence-embedding model to the clusterer (the `embed` feature of
+    /// `storyfold-cluster`; pair it with `ClusterConfig::with_embedding()` in
+    /// [`PipelineConfig::cluster`]). Off unless called.
+    pub fn with_embedder(
+        mut self,
+        embedder: std::sync::Arc<dyn storyfold_cluster::Embedder>,
+    ) -> Self {
+        self.clusterer.set_embedder(embedder);
+        self
+    }
+
     /// The store.
     pub fn store(&self) -> &Store {
         &self.store

@@ -137,6 +137,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         snapshot.len() as f64 / 1e6,
         t.elapsed().as_secs_f64() * 1000.0
     );
+    let t = Instant::now();
+    let direct = sequencer.snapshot_bytes()?;
+    println!(
+        "snapshot as the leader writes it (Sequencer::snapshot_bytes): {:.1} MB in {:.0} ms",
+        direct.len() as f64 / 1e6,
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     let n = raws.len() as f64;
     let ms = |s: f64| s * 1000.0 / n;
     println!("articles: {}", raws.len());

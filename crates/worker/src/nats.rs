@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use storyfold_model::{Doc, RawArticle};
+use storyfold_model::{ArticleId, Doc, RawArticle};
 use storyfold_store::Store;
 use tokio::io::AsyncReadExt;
 
@@ -44,8 +44,15 @@ const HELP_POLL: Duration = Duration::from_millis(2);
 const EMPTY_POLL: Duration = Duration::from_millis(20);
 /// Story jobs pulled at once.
 const JOB_BATCH: usize = 4;
+/// Docs a story job fetches from the docs bucket at once.
+const DOC_FETCHES: usize = 32;
 /// After this long waiting for story results the leader computes them too.
 const RESULTS_PATIENCE: Duration = Duration::from_secs(1);
+/// A snapshot is taken at least this many times its encoding time after the previous one. The
+/// encoding grows with the indexes (370 ms for 10,000 articles, docs/SCALING.md) and runs on
+/// the leader, so a fixed article count between snapshots would make its share of the
+/// leader's time grow without bound on a long stream; this keeps it under about 5 %.
+const SNAPSHOT_SPACING: u32 = 20;
 
 fn nats<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> Error {
     move |e| Error::Nats {
@@ -240,6 +247,19 @@ async fn ensure_streams(js: &jetstream::Context) -> Result<()> {
     .await
     .map_err(nats("job stream"))?;
     Ok(())
+}
+
+/// The last sequence of the story stream (the expected sequence of the next update).
+async fn stories_last_sequence(js: &jetstream::Context) -> Result<u64> {
+    Ok(js
+        .get_stream(STORIES_STREAM)
+        .await
+        .map_err(nats("story stream"))?
+        .info()
+        .await
+        .map_err(nats("story stream"))?
+        .state
+        .last_sequence)
 }
 
 async fn bucket(js: &jetstream::Context, name: &str) -> Result<kv::Store> {
@@ -551,6 +571,24 @@ async fn recompute(
     Ok((key, bytes))
 }
 
+/// A prepared doc from the docs bucket, kept in this worker's cache.
+async fn fetch_doc(ctx: &Ctx, shared: &Shared, id: ArticleId, seq: u64) -> Result<Arc<Doc>> {
+    let bytes = ctx
+        .docs
+        .get(seq_key(seq))
+        .await
+        .map_err(nats("get doc"))?
+        .ok_or_else(|| Error::MissingDoc(id.clone()))?;
+    match decode("prepared article", &bytes)? {
+        Prepared::Doc(doc) => {
+            let doc = Arc::new(*doc);
+            shared.cache(seq, doc.clone());
+            Ok(doc)
+        }
+        Prepared::Failed { .. } => Err(Error::MissingDoc(id)),
+    }
+}
+
 /// Recomputes a story: fetches the members' docs (from this worker's cache, else the docs
 /// bucket), then corroborates and briefs on a blocking thread; returns the encoded update.
 async fn compute_job(
@@ -559,26 +597,34 @@ async fn compute_job(
     recomputer: &Arc<Recomputer>,
     job: StoryJob,
 ) -> Result<Bytes> {
+    // Members this worker did not prepare or fetch before come from the docs bucket, fetched
+    // concurrently: one round trip each in turn held the job (and this worker's preparing,
+    // which waits for story jobs) for as many round trips as missing docs.
+    let cached: Vec<Option<Arc<Doc>>> = job
+        .members
+        .iter()
+        .map(|(_, _, seq)| shared.cached(*seq))
+        .collect();
+    let missing: Vec<(ArticleId, u64)> = job
+        .members
+        .iter()
+        .zip(&cached)
+        .filter(|(_, doc)| doc.is_none())
+        .map(|((id, _, seq), _)| (id.clone(), *seq))
+        .collect();
+    let mut fetched = futures_util::stream::iter(missing)
+        .map(|(id, seq)| fetch_doc(ctx, shared, id, seq))
+        .buffered(DOC_FETCHES)
+        .collect::<Vec<Result<Arc<Doc>>>>()
+        .await
+        .into_iter();
     let mut docs = Vec::with_capacity(job.members.len());
-    for (id, _, seq) in &job.members {
-        let doc = match shared.cached(*seq) {
+    for ((id, _, _), doc) in job.members.iter().zip(cached) {
+        let doc = match doc {
             Some(doc) => doc,
-            None => {
-                let bytes = ctx
-                    .docs
-                    .get(seq_key(*seq))
-                    .await
-                    .map_err(nats("get doc"))?
-                    .ok_or_else(|| Error::MissingDoc(id.clone()))?;
-                match decode("prepared article", &bytes)? {
-                    Prepared::Doc(doc) => {
-                        let doc = Arc::new(*doc);
-                        shared.cache(*seq, doc.clone());
-                        doc
-                    }
-                    Prepared::Failed { .. } => return Err(Error::MissingDoc(id.clone())),
-                }
-            }
+            None => fetched
+                .next()
+                .ok_or_else(|| Error::MissingDoc(id.clone()))??,
         };
         docs.push((id.clone(), doc));
     }
@@ -689,9 +735,46 @@ struct InFlight {
     missing: HashMap<String, usize>,
     /// Per job: the encoded story update (empty: too large for the results bucket).
     results: Vec<Option<Bytes>>,
-    /// The snapshot taken at this commit: (name, bytes).
-    snapshot: Option<(String, Vec<u8>)>,
     started: Instant,
+}
+
+/// A snapshot being stored in the background (the leader goes on applying meanwhile); the
+/// first head update after it is stored names it.
+struct SnapshotPut {
+    name: String,
+    task: tokio::task::JoinHandle<Result<()>>,
+}
+
+impl Drop for SnapshotPut {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// One message for the story stream.
+struct Outgoing {
+    subject: String,
+    payload: Bytes,
+    /// `index/count` when the update goes in parts.
+    part: Option<String>,
+}
+
+/// Where the leader's time went since it took the lease (logged with each commit at debug
+/// level: `STORYFOLD_LOG=storyfold_worker=debug`).
+#[derive(Default)]
+struct Timing {
+    /// Waiting for the next event (docs, results, the idle tick).
+    wait: Duration,
+    /// Decoding prepared docs from the docs watch.
+    decode: Duration,
+    /// `Sequencer::apply` (templates, dedup, cluster).
+    apply: Duration,
+    /// Ending commits and sending their story jobs (snapshot encoding excluded).
+    start: Duration,
+    /// Encoding snapshots.
+    snapshot: Duration,
+    /// Publishing commits and moving the head.
+    finish: Duration,
 }
 
 /// What the leader keeps between commits.
@@ -707,7 +790,11 @@ struct Leader<'a> {
     stories_last: u64,
     deposed: Arc<AtomicBool>,
     since_snapshot: usize,
+    /// When the last snapshot was taken and how long encoding it took.
+    last_snapshot: Option<(Instant, Duration)>,
+    snapshot_put: Option<SnapshotPut>,
     max_payload: usize,
+    timing: Timing,
 }
 
 async fn lead(
@@ -772,16 +859,7 @@ async fn lead(
         resume_from = sequencer.next_seq(),
         "Sequencing."
     );
-    let stories_last = ctx
-        .js
-        .get_stream(STORIES_STREAM)
-        .await
-        .map_err(nats("story stream"))?
-        .info()
-        .await
-        .map_err(nats("story stream"))?
-        .state
-        .last_sequence;
+    let stories_last = stories_last_sequence(&ctx.js).await?;
     let mut leader = Leader {
         ctx,
         shared,
@@ -794,7 +872,10 @@ async fn lead(
         stories_last,
         deposed,
         since_snapshot: 0,
+        last_snapshot: None,
+        snapshot_put: None,
         max_payload: ctx.client.server_info().max_payload,
+        timing: Timing::default(),
     };
     // Results of the jobs this leader publishes from now on.
     let mut results = ctx
@@ -812,12 +893,14 @@ async fn lead(
     let mut last_commit = Instant::now();
     let commit_every = options.commit_every.max(1);
     loop {
+        let waited = Instant::now();
         let event = tokio::select! {
             biased;
             result = results.next() => Event::Result(result),
             entry = watch.next() => Event::Doc(entry),
             () = tokio::time::sleep(Duration::from_millis(50)) => Event::Idle,
         };
+        leader.timing.wait += waited.elapsed();
         let mut idle = false;
         match event {
             Event::Result(Some(entry)) => {
@@ -838,14 +921,18 @@ async fn lead(
                 // Docs of sequences applied before (a takeover's replay covers them) are not
                 // needed: story jobs fetch their members' docs themselves.
                 if seq >= leader.sequencer.next_seq() {
+                    let decoding = Instant::now();
                     buffer.insert(seq, decode("prepared article", &entry.value)?);
+                    leader.timing.decode += decoding.elapsed();
                 }
                 loop {
                     let next_seq = leader.sequencer.next_seq();
                     let Some(prepared) = buffer.remove(&next_seq) else {
                         break;
                     };
+                    let applying = Instant::now();
                     leader.sequencer.apply(next_seq, prepared)?;
+                    leader.timing.apply += applying.elapsed();
                     since_commit += 1;
                     leader.since_snapshot += 1;
                     if since_commit >= commit_every && leader.inflight.is_none() {
@@ -920,19 +1007,9 @@ impl Leader<'_> {
         if self.deposed.load(Ordering::SeqCst) {
             return Err(Error::Deposed);
         }
+        let started = Instant::now();
         let plan = self.sequencer.plan_commit()?;
-        let snapshot = if self.since_snapshot >= self.options.snapshot_every.max(1) {
-            self.since_snapshot = 0;
-            let bytes = serde_json::to_vec(&self.sequencer.snapshot()?).map_err(|source| {
-                Error::Decode {
-                    what: "snapshot",
-                    source,
-                }
-            })?;
-            Some((format!("snapshot-{}", plan.applied_seq), bytes))
-        } else {
-            None
-        };
+        self.snapshot_if_due(plan.applied_seq)?;
         let mut missing = HashMap::with_capacity(plan.jobs.len());
         let mut acks = Vec::with_capacity(plan.jobs.len());
         for (index, job) in plan.jobs.iter().enumerate() {
@@ -953,9 +1030,42 @@ impl Leader<'_> {
             results: vec![None; plan.jobs.len()],
             plan,
             missing,
-            snapshot,
             started: Instant::now(),
         });
+        self.timing.start += started.elapsed();
+        Ok(())
+    }
+
+    /// Takes a snapshot of the sequencer (right after `plan_commit`, at `applied_seq`) when
+    /// `--snapshot-every` articles have passed, no snapshot is still being stored, and the
+    /// last one is [`SNAPSHOT_SPACING`] times its encoding time ago; stores it in the
+    /// background.
+    fn snapshot_if_due(&mut self, applied_seq: u64) -> Result<()> {
+        if self.since_snapshot < self.options.snapshot_every.max(1) || self.snapshot_put.is_some() {
+            return Ok(());
+        }
+        if let Some((at, cost)) = self.last_snapshot {
+            if at.elapsed() < cost * SNAPSHOT_SPACING {
+                return Ok(());
+            }
+        }
+        let encoding = Instant::now();
+        let bytes = self.sequencer.snapshot_bytes()?;
+        let cost = encoding.elapsed();
+        self.timing.snapshot += cost;
+        self.last_snapshot = Some((Instant::now(), cost));
+        self.since_snapshot = 0;
+        let name = format!("snapshot-{applied_seq}");
+        let store = self.ctx.snapshots.clone();
+        let key = name.clone();
+        let task = tokio::spawn(async move {
+            store
+                .put(key.as_str(), &mut bytes.as_slice())
+                .await
+                .map(|_| ())
+                .map_err(nats("snapshot"))
+        });
+        self.snapshot_put = Some(SnapshotPut { name, task });
         Ok(())
     }
 
@@ -968,10 +1078,10 @@ impl Leader<'_> {
         }
     }
 
-    /// Publishes the commit in flight on `stories.>` (each publish expects the story stream's
-    /// last sequence, so a deposed leader that lost track cannot slip in): the new docs, the
-    /// stories, the failures; then stores its snapshot and moves the head with a revision
-    /// check.
+    /// Publishes the commit in flight on `stories.>`: the new docs, then the stories and the
+    /// failures, each group pipelined (every message expects the story stream's last
+    /// sequence, so a deposed leader that lost track cannot slip in); then moves the head with
+    /// a revision check, naming the latest snapshot stored by then.
     async fn finish_commit(&mut self) -> Result<()> {
         if self.deposed.load(Ordering::SeqCst) {
             return Err(Error::Deposed);
@@ -979,17 +1089,20 @@ impl Leader<'_> {
         let Some(inflight) = self.inflight.take() else {
             return Ok(());
         };
+        let started = Instant::now();
         let Plan {
             applied_seq,
             docs,
             jobs,
             failures,
         } = inflight.plan;
+        let mut new_docs = Vec::new();
         if !docs.is_empty() {
             for part in self.split(Update::Docs { applied_seq, docs }) {
-                self.publish(part).await?;
+                self.parts(part, &mut new_docs);
             }
         }
+        let mut stories = Vec::with_capacity(jobs.len());
         for (job, result) in jobs.into_iter().zip(inflight.results) {
             let subject = format!("{STORIES_SUBJECT}.story.{}", token(job.story.as_str()));
             let bytes = match result {
@@ -1006,24 +1119,38 @@ impl Leader<'_> {
                     compute_job(self.ctx, self.shared, &recomputer, job).await?
                 }
             };
-            self.publish((subject, bytes)).await?;
+            self.parts((subject, bytes), &mut stories);
         }
         if !failures.is_empty() {
             for part in self.split(Update::Failures {
                 applied_seq,
                 failures,
             }) {
-                self.publish(part).await?;
+                self.parts(part, &mut stories);
             }
         }
+        // The docs go (and are acknowledged) before the stories that name them, so a follower
+        // never meets a story whose docs are not in its store yet, even when a deposed
+        // leader's message lands among ours.
+        while !(self.publish_all(&new_docs).await? && self.publish_all(&stories).await?) {
+            if self.deposed.load(Ordering::SeqCst) {
+                return Err(Error::Deposed);
+            }
+            // A deposed leader published in between: its updates are a correct, earlier
+            // state; the whole commit goes again after them and supersedes them.
+            self.stories_last = stories_last_sequence(&self.ctx.js).await?;
+        }
         let mut stale_snapshot = None;
-        if let Some((name, bytes)) = inflight.snapshot {
-            self.ctx
-                .snapshots
-                .put(name.as_str(), &mut bytes.as_slice())
-                .await
-                .map_err(nats("snapshot"))?;
-            stale_snapshot = self.head.snapshot.replace(name);
+        if let Some(mut put) = self.snapshot_put.take_if(|put| put.task.is_finished()) {
+            match (&mut put.task).await {
+                Ok(Ok(())) => stale_snapshot = self.head.snapshot.replace(put.name.clone()),
+                Ok(Err(error)) => {
+                    tracing::warn!(%error, snapshot = %put.name, "Could not store a snapshot.");
+                }
+                Err(error) => {
+                    tracing::warn!(%error, snapshot = %put.name, "Could not store a snapshot.");
+                }
+            }
         }
         self.head.applied = applied_seq;
         self.head_revision = self
@@ -1039,11 +1166,25 @@ impl Leader<'_> {
                 }
             })?;
         if let Some(old) = stale_snapshot {
-            if let Err(error) = self.ctx.snapshots.delete(old.as_str()).await {
-                tracing::warn!(%error, snapshot = %old, "Could not delete an old snapshot.");
-            }
+            let store = self.ctx.snapshots.clone();
+            tokio::spawn(async move {
+                if let Err(error) = store.delete(old.as_str()).await {
+                    tracing::warn!(%error, snapshot = %old, "Could not delete an old snapshot.");
+                }
+            });
         }
-        tracing::debug!(applied = applied_seq, "Committed.");
+        self.timing.finish += started.elapsed();
+        let ms = |d: Duration| d.as_millis() as u64;
+        tracing::debug!(
+            applied = applied_seq,
+            wait_ms = ms(self.timing.wait),
+            decode_ms = ms(self.timing.decode),
+            apply_ms = ms(self.timing.apply),
+            start_ms = ms(self.timing.start),
+            snapshot_ms = ms(self.timing.snapshot),
+            finish_ms = ms(self.timing.finish),
+            "Committed."
+        );
         Ok(())
     }
 
@@ -1078,62 +1219,85 @@ impl Leader<'_> {
         }
     }
 
-    /// Publishes one update; a payload over the server's limit goes as consecutive parts
-    /// (header `Sf-Part: i/n`) that the follower joins. Every part expects the stream's last
-    /// sequence; if another publisher slipped in, the whole update is sent again from part 0.
-    async fn publish(&mut self, (subject, payload): (String, Bytes)) -> Result<()> {
+    /// The messages of one update: the update itself, or, over the server's payload limit,
+    /// consecutive parts (header `Sf-Part: i/n`) that the follower joins.
+    fn parts(&self, (subject, payload): (String, Bytes), out: &mut Vec<Outgoing>) {
         let limit = self.max_payload.saturating_sub(4096).max(1);
-        let parts: Vec<Bytes> = if payload.len() > limit {
-            (0..payload.len())
-                .step_by(limit)
-                .map(|start| payload.slice(start..(start + limit).min(payload.len())))
-                .collect()
-        } else {
-            vec![payload]
-        };
-        'again: loop {
-            for (index, part) in parts.iter().enumerate() {
-                let mut message = Publish::build()
-                    .payload(part.clone())
-                    .expected_last_sequence(self.stories_last);
-                if parts.len() > 1 {
-                    message = message.header(PART_HEADER, format!("{index}/{}", parts.len()));
+        if payload.len() <= limit {
+            out.push(Outgoing {
+                subject,
+                payload,
+                part: None,
+            });
+            return;
+        }
+        let count = payload.len().div_ceil(limit);
+        for (index, start) in (0..payload.len()).step_by(limit).enumerate() {
+            out.push(Outgoing {
+                subject: subject.clone(),
+                payload: payload.slice(start..(start + limit).min(payload.len())),
+                part: Some(format!("{index}/{count}")),
+            });
+        }
+    }
+
+    /// Publishes messages in order without waiting for each acknowledgement (up to
+    /// [`PUBLISH_WINDOW`] in flight; JetStream keeps one connection's order): message `i`
+    /// expects the stream's last sequence to be the one our message `i - 1` got. Returns
+    /// false if a message was refused because another publisher slipped in (the caller sends
+    /// the whole commit again); a refusal can let later messages land after the intruder's,
+    /// which the resend supersedes.
+    async fn publish_all(&mut self, messages: &[Outgoing]) -> Result<bool> {
+        fn settle(
+            sent: std::result::Result<
+                jetstream::publish::PublishAck,
+                jetstream::context::PublishError,
+            >,
+            last: &mut u64,
+        ) -> Result<bool> {
+            match sent {
+                Ok(ack) => {
+                    *last = (*last).max(ack.sequence);
+                    Ok(true)
                 }
-                let sent = self
-                    .ctx
+                Err(e) if e.kind() == jetstream::context::PublishErrorKind::WrongLastSequence => {
+                    Ok(false)
+                }
+                Err(e) => Err(nats("publish story")(e)),
+            }
+        }
+        let base = self.stories_last;
+        let mut last = base;
+        let mut accepted = true;
+        let mut acks = VecDeque::with_capacity(messages.len().min(PUBLISH_WINDOW));
+        for (index, outgoing) in messages.iter().enumerate() {
+            if !accepted {
+                break;
+            }
+            let mut message = Publish::build()
+                .payload(outgoing.payload.clone())
+                .expected_last_sequence(base + index as u64);
+            if let Some(part) = &outgoing.part {
+                message = message.header(PART_HEADER, part.as_str());
+            }
+            acks.push_back(
+                self.ctx
                     .js
-                    .send_publish(subject.clone(), message)
+                    .send_publish(outgoing.subject.clone(), message)
                     .await
-                    .map_err(nats("publish story"))?
-                    .await;
-                match sent {
-                    Ok(ack) => self.stories_last = ack.sequence,
-                    Err(e)
-                        if e.kind() == jetstream::context::PublishErrorKind::WrongLastSequence =>
-                    {
-                        if self.deposed.load(Ordering::SeqCst) {
-                            return Err(Error::Deposed);
-                        }
-                        // A deposed leader published in between: its update is a correct,
-                        // earlier state; ours supersedes it.
-                        self.stories_last = self
-                            .ctx
-                            .js
-                            .get_stream(STORIES_STREAM)
-                            .await
-                            .map_err(nats("story stream"))?
-                            .info()
-                            .await
-                            .map_err(nats("story stream"))?
-                            .state
-                            .last_sequence;
-                        continue 'again;
-                    }
-                    Err(e) => return Err(nats("publish story")(e)),
+                    .map_err(nats("publish story"))?,
+            );
+            if acks.len() >= PUBLISH_WINDOW {
+                if let Some(ack) = acks.pop_front() {
+                    accepted &= settle(ack.await, &mut last)?;
                 }
             }
-            return Ok(());
         }
+        while let Some(ack) = acks.pop_front() {
+            accepted &= settle(ack.await, &mut last)?;
+        }
+        self.stories_last = last;
+        Ok(accepted)
     }
 }
 

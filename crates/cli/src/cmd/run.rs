@@ -19,16 +19,30 @@ pub struct Args {
     /// Articles per transaction.
     #[arg(long, default_value_t = 500)]
     pub batch: usize,
+    /// Sentence-embedding model folder (feature `embed`): clusters with the embedding similarity
+    /// too. Off unless given here or in `$STORYFOLD_EMBED_MODEL`.
+    #[cfg(feature = "embed")]
+    #[arg(long, value_name = "DIR", env = "STORYFOLD_EMBED_MODEL")]
+    pub model: Option<PathBuf>,
 }
 
 /// Runs `storyfold run`.
 pub fn run(args: &Args, global: &crate::Global) -> anyhow::Result<()> {
-    let store = Store::open(&global.store)?;
     let config = PipelineConfig {
         batch_articles: args.batch,
         ..PipelineConfig::default()
     };
-    let mut pipeline = Pipeline::open(store, &config)?;
+    // With a model: load it before the store is opened, so a missing file fails first.
+    #[cfg(feature = "embed")]
+    let (config, embedder) = with_model(config, args.model.as_deref())?;
+    let store = Store::open(&global.store)?;
+    let pipeline = Pipeline::open(store, &config)?;
+    #[cfg(feature = "embed")]
+    let pipeline = match embedder {
+        Some(embedder) => pipeline.with_embedder(embedder),
+        None => pipeline,
+    };
+    let mut pipeline = pipeline;
     let bar = progress(None, "ingesting");
     let mut tally = Tally::default();
     let mut stories: Vec<StoryId> = Vec::new();
@@ -87,6 +101,25 @@ pub fn run(args: &Args, global: &crate::Global) -> anyhow::Result<()> {
     } else {
         render::print_stories(&document.stories, render::Detail::Summary)
     }
+}
+
+/// The embedding model in `dir` and the clustering defaults chosen for it; without `dir`, the
+/// configuration as it is and no model.
+#[cfg(feature = "embed")]
+fn with_model(
+    mut config: PipelineConfig,
+    dir: Option<&std::path::Path>,
+) -> anyhow::Result<(
+    PipelineConfig,
+    Option<std::sync::Arc<dyn storyfold_cluster::Embedder>>,
+)> {
+    let Some(dir) = dir else {
+        return Ok((config, None));
+    };
+    let embedder = storyfold_cluster::embed::load(Some(dir), false)?;
+    config.cluster = storyfold_cluster::ClusterConfig::with_embedding();
+    tracing::info!(model = %dir.display(), "Clustering with sentence embeddings.");
+    Ok((config, Some(embedder)))
 }
 
 /// The input named at the front of an ingest error (`path: reason`).
