@@ -116,7 +116,7 @@ pub struct DedupConfig {
     /// Articles whose tokens are kept (least recently used first out, at most
     /// `text_window_articles`), so that candidates are not tokenized again on every compare. A
     /// pure cache: links are the same with any value, 0 included. Not saved with the state.
-    /// 2048 measured (docs/results/dedup-r4.md): on a templated 10,000-article stream 16% fewer
+    /// 2048 measured (docs/RESULTS.md, near-duplicates): on a templated 10,000-article stream 16% fewer
     /// instructions than 1024; on a stream of 150-450-word articles about 19 MiB more RSS than
     /// no cache (16 bytes per cached word).
     pub token_cache_articles: usize,
