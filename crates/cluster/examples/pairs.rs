@@ -6,25 +6,21 @@
 use std::io::BufRead;
 #[path = "common/embedding.rs"]
 mod embedding;
-use storyfold_cluster::{score, ClusterConfig};
-use storyfold_model::{Article, ArticleId, ContentHash, Doc};
+#[path = "common/harness.rs"]
+mod harness;
+use harness::doc;
+use storyfold_cluster::score;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
-    let path = args
-        .get(1)
-        .ok_or("usage: pairs FILE dev|test|all [CONFIG_JSON]")?;
-    let split = args.get(2).map(String::as_str).unwrap_or("dev");
-    // Every further argument is one configuration (JSON) to score; none: the defaults.
-    let mut configs: Vec<ClusterConfig> = args[3.min(args.len())..]
-        .iter()
-        .map(|json| serde_json::from_str(json))
-        .collect::<Result<_, _>>()?;
-    if configs.is_empty() {
-        configs.push(ClusterConfig::default());
-    }
+    let harness::Args {
+        path,
+        split,
+        configs,
+        json,
+    } = harness::args("pairs")?;
+    let split = split.as_str();
     let embedder = embedding::from_env()?;
-    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let file = std::io::BufReader::new(std::fs::File::open(&path)?);
     let mut rows = Vec::new();
     for line in file.lines() {
         let v: serde_json::Value = serde_json::from_str(&line?)?;
@@ -79,35 +75,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             score::pearson(&all_x, &all_y).unwrap_or(f64::NAN),
             en_x.len(),
             score::pearson(&en_x, &en_y).unwrap_or(f64::NAN),
-            args.get(3 + n).map(String::as_str).unwrap_or("{}")
+            json.get(n).map(String::as_str).unwrap_or("{}")
         );
     }
     embedding::save();
     Ok(())
-}
-
-fn doc(id: &str, text: &str) -> Doc {
-    let article = Article {
-        id: ArticleId::from(id),
-        source: id.to_string(),
-        url: None,
-        outlet: None,
-        title: None,
-        byline: None,
-        published: None,
-        language: None,
-        paragraphs: vec![text.to_string()],
-        boilerplate: Vec::new(),
-        content_hash: ContentHash::of_text(text),
-    };
-    Doc {
-        article,
-        text: text.to_string(),
-        language: None,
-        published: None,
-        sentences: Vec::new(),
-        entities: Vec::new(),
-        times: Vec::new(),
-        quotes: Vec::new(),
-    }
 }

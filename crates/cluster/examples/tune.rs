@@ -7,25 +7,21 @@
 use std::io::BufRead;
 #[path = "common/embedding.rs"]
 mod embedding;
-use storyfold_cluster::{score, ClusterConfig};
-use storyfold_model::{Article, ArticleId, ContentHash, Doc};
+#[path = "common/harness.rs"]
+mod harness;
+use harness::doc;
+use storyfold_cluster::score;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
-    let path = args
-        .get(1)
-        .ok_or("usage: tune FILE dev|test|all [CONFIG_JSON]")?;
-    let split = args.get(2).map(String::as_str).unwrap_or("dev");
-    // Every further argument is one configuration (JSON) to score; none: the defaults.
-    let mut configs: Vec<ClusterConfig> = args[3.min(args.len())..]
-        .iter()
-        .map(|json| serde_json::from_str(json))
-        .collect::<Result<_, _>>()?;
-    if configs.is_empty() {
-        configs.push(ClusterConfig::default());
-    }
+    let harness::Args {
+        path,
+        split,
+        configs,
+        json,
+    } = harness::args("tune")?;
+    let split = split.as_str();
     let embedder = embedding::from_env()?;
-    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let file = std::io::BufReader::new(std::fs::File::open(&path)?);
     let mut gold = Vec::new();
     let mut docs = Vec::new();
     for (i, line) in file.lines().enumerate() {
@@ -47,18 +43,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for (n, config) in configs.iter().enumerate() {
         let mut clusterer = embedding::attach(config.build()?, &embedder);
-        let start = std::time::Instant::now();
-        let predicted: Vec<String> = docs.iter().map(|d| clusterer.observe(d).story.0).collect();
-        let elapsed = start.elapsed().as_secs_f64();
         // Merges rename stories after the fact: map every id to its final survivor.
         let mut alias = std::collections::BTreeMap::new();
-        let mut clusterer2 = embedding::attach(config.build()?, &embedder);
+        let start = std::time::Instant::now();
+        let mut predicted = Vec::with_capacity(docs.len());
         for d in &docs {
-            let u = clusterer2.observe(d);
+            let u = clusterer.observe(d);
             for m in u.merged {
                 alias.insert(m.0, u.story.0.clone());
             }
+            predicted.push(u.story.0);
         }
+        let elapsed = start.elapsed().as_secs_f64();
         let resolve = |mut s: String| {
             while let Some(n) = alias.get(&s) {
                 s = n.clone();
@@ -86,35 +82,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             s.bcubed_recall,
             s.bcubed_f1,
             docs.len() as f64 / elapsed,
-            args.get(3 + n).map(String::as_str).unwrap_or("{}")
+            json.get(n).map(String::as_str).unwrap_or("{}")
         );
     }
     embedding::save();
     Ok(())
-}
-
-fn doc(id: &str, text: &str) -> Doc {
-    let article = Article {
-        id: ArticleId::from(id),
-        source: id.to_string(),
-        url: None,
-        outlet: None,
-        title: None,
-        byline: None,
-        published: None,
-        language: None,
-        paragraphs: vec![text.to_string()],
-        boilerplate: Vec::new(),
-        content_hash: ContentHash::of_text(text),
-    };
-    Doc {
-        article,
-        text: text.to_string(),
-        language: None,
-        published: None,
-        sentences: Vec::new(),
-        entities: Vec::new(),
-        times: Vec::new(),
-        quotes: Vec::new(),
-    }
 }

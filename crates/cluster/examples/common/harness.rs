@@ -1,0 +1,65 @@
+//! What the development harnesses (`pairs`, `tune`) share: their arguments and a text-only doc.
+use storyfold_cluster::ClusterConfig;
+use storyfold_model::{Article, ArticleId, ContentHash, Doc};
+
+/// A harness's command line: `FILE [SPLIT] [CONFIG_JSON]...`.
+pub struct Args {
+    pub path: String,
+    /// `dev` unless given.
+    pub split: String,
+    /// The configurations to score (the defaults when none is given).
+    pub configs: Vec<ClusterConfig>,
+    /// Each configuration as it was given, for the report.
+    pub json: Vec<String>,
+}
+
+/// Reads the command line of the harness `name`.
+pub fn args(name: &str) -> Result<Args, Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let path = args
+        .get(1)
+        .ok_or(format!("usage: {name} FILE dev|test|all [CONFIG_JSON]..."))?
+        .clone();
+    let split = args.get(2).cloned().unwrap_or_else(|| "dev".to_string());
+    let json: Vec<String> = args[3.min(args.len())..].to_vec();
+    let mut configs: Vec<ClusterConfig> = json
+        .iter()
+        .map(|j| serde_json::from_str(j))
+        .collect::<Result<_, _>>()?;
+    if configs.is_empty() {
+        configs.push(ClusterConfig::default());
+    }
+    Ok(Args {
+        path,
+        split,
+        configs,
+        json,
+    })
+}
+
+/// A doc of `text` alone (no title, date or outlet), as the evaluation sets give it.
+pub fn doc(id: &str, text: &str) -> Doc {
+    let article = Article {
+        id: ArticleId::from(id),
+        source: id.to_string(),
+        url: None,
+        outlet: None,
+        title: None,
+        byline: None,
+        published: None,
+        language: None,
+        paragraphs: vec![text.to_string()],
+        boilerplate: Vec::new(),
+        content_hash: ContentHash::of_text(text),
+    };
+    Doc {
+        article,
+        text: text.to_string(),
+        language: None,
+        published: None,
+        sentences: Vec::new(),
+        entities: Vec::new(),
+        times: Vec::new(),
+        quotes: Vec::new(),
+    }
+}
