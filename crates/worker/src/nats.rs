@@ -394,20 +394,22 @@ pub(crate) async fn run_worker(options: &WorkerOptions) -> Result<()> {
     joined.map_err(nats("worker task"))?
 }
 
-/// Pulls articles from the shared consumer, extracts and analyzes them, puts the prepared doc
-/// under its stream sequence, then acknowledges. A worker killed before the ack leaves the
-/// article to be redelivered; putting the same doc twice is harmless.
-async fn prepare_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions) -> Result<()> {
-    let stream = ctx
-        .js
-        .get_stream(ARTICLES_STREAM)
+/// The durable pull consumer `name` on `stream` that the workers share: explicit acks,
+/// redelivery after `ack_wait`, at most [`MAX_ACK_PENDING`] unacknowledged messages. Each pair
+/// is a name and how errors call it.
+async fn work_consumer(
+    js: &jetstream::Context,
+    (stream, stream_what): (&str, &'static str),
+    (name, name_what): (&str, &'static str),
+    options: &WorkerOptions,
+) -> Result<consumer::PullConsumer> {
+    js.get_stream(stream)
         .await
-        .map_err(nats("article stream"))?;
-    let consumer: consumer::PullConsumer = stream
+        .map_err(nats(stream_what))?
         .get_or_create_consumer(
-            PREPARE_CONSUMER,
+            name,
             consumer::pull::Config {
-                durable_name: Some(PREPARE_CONSUMER.into()),
+                durable_name: Some(name.into()),
                 ack_policy: consumer::AckPolicy::Explicit,
                 ack_wait: options.ack_wait,
                 max_ack_pending: MAX_ACK_PENDING,
@@ -415,7 +417,20 @@ async fn prepare_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions
             },
         )
         .await
-        .map_err(nats("prepare consumer"))?;
+        .map_err(nats(name_what))
+}
+
+/// Pulls articles from the shared consumer, extracts and analyzes them, puts the prepared doc
+/// under its stream sequence, then acknowledges. A worker killed before the ack leaves the
+/// article to be redelivered; putting the same doc twice is harmless.
+async fn prepare_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions) -> Result<()> {
+    let consumer = work_consumer(
+        &ctx.js,
+        (ARTICLES_STREAM, "article stream"),
+        (PREPARE_CONSUMER, "prepare consumer"),
+        &options,
+    )
+    .await?;
     let preparer = Arc::new(Preparer::new(&options.pipeline)?);
     let mut puts = tokio::task::JoinSet::new();
     loop {
@@ -483,24 +498,13 @@ async fn prepare_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions
 /// acknowledges. A job lost with its worker is redelivered; computing it twice gives the same
 /// bytes under the same key.
 async fn recompute_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions) -> Result<()> {
-    let stream = ctx
-        .js
-        .get_stream(JOBS_STREAM)
-        .await
-        .map_err(nats("job stream"))?;
-    let consumer: consumer::PullConsumer = stream
-        .get_or_create_consumer(
-            RECOMPUTE_CONSUMER,
-            consumer::pull::Config {
-                durable_name: Some(RECOMPUTE_CONSUMER.into()),
-                ack_policy: consumer::AckPolicy::Explicit,
-                ack_wait: options.ack_wait,
-                max_ack_pending: MAX_ACK_PENDING,
-                ..Default::default()
-            },
-        )
-        .await
-        .map_err(nats("recompute consumer"))?;
+    let consumer = work_consumer(
+        &ctx.js,
+        (JOBS_STREAM, "job stream"),
+        (RECOMPUTE_CONSUMER, "recompute consumer"),
+        &options,
+    )
+    .await?;
     let recomputer = Arc::new(Recomputer::new(&options.pipeline)?);
     let limit = ctx.client.server_info().max_payload.saturating_sub(4096);
     loop {
