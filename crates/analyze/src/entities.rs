@@ -569,7 +569,8 @@ fn classify(
     while first < end {
         let w = tokens[first].lower.as_str();
         let opener = contains(NOT_NAMES, w)
-            || storyfold_model::text::is_stop_word(w)
+            // The model's stop-word list, searched with the inline comparison (`listed`).
+            || contains(storyfold_model::text::STOP_WORDS, w)
             || (sentence_start(tokens, first) && end - first > 1 && contains(NOT_NAMES, w));
         if opener {
             first += 1;
@@ -731,32 +732,25 @@ fn resolve_people(candidates: &mut [Candidate], tokens: &[Token]) {
     let people: Vec<usize> = (0..candidates.len())
         .filter(|&k| candidates[k].kind == Some(EntityKind::Person))
         .collect();
-    let person_words: std::collections::BTreeSet<String> = people
+    let person_words: std::collections::BTreeSet<&str> = people
         .iter()
         .flat_map(|&k| words_of(&candidates[k]))
-        .map(str::to_string)
         .collect();
     for c in candidates.iter_mut() {
         if matches!(c.kind, None | Some(EntityKind::Other)) && c.end - c.first <= 3 {
             let last = tokens[c.end - 1].lower.as_str();
             if person_words.contains(last)
-                || (c.end - c.first == 1 && person_words.contains(&tokens[c.first].lower))
+                || (c.end - c.first == 1 && person_words.contains(tokens[c.first].lower.as_str()))
             {
                 c.kind = Some(EntityKind::Person);
             }
         }
     }
-    let people: Vec<(usize, Vec<String>, String)> = candidates
+    let people: Vec<(usize, Vec<&str>, String)> = candidates
         .iter()
         .enumerate()
         .filter(|(_, c)| c.kind == Some(EntityKind::Person))
-        .map(|(k, c)| {
-            let words = tokens[c.first..c.end]
-                .iter()
-                .map(|t| t.lower.clone())
-                .collect();
-            (k, words, c.canonical.clone())
-        })
+        .map(|(k, c)| (k, words_of(c), c.canonical.clone()))
         .collect();
     for (k, words, _) in &people {
         // Names that contain this mention's words in order, longest first, then nearest before.
@@ -786,7 +780,7 @@ fn resolve_people(candidates: &mut [Candidate], tokens: &[Token]) {
     }
 }
 
-fn is_subsequence(needle: &[String], hay: &[String]) -> bool {
+fn is_subsequence(needle: &[&str], hay: &[&str]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
@@ -802,9 +796,16 @@ fn canonical_orgs(candidates: &mut [Candidate]) {
         if c.kind != Some(EntityKind::Org) {
             continue;
         }
+        // "X Y" ends with " Y": the name, preceded by a space (no string built per pair; this
+        // loop is quadratic in the article's organisations).
+        let name = c.canonical.as_str();
         if let Some(longer) = names
             .iter()
-            .filter(|n| n.len() > c.canonical.len() && n.ends_with(&format!(" {}", c.canonical)))
+            .filter(|n| {
+                n.len() > name.len()
+                    && n.ends_with(name)
+                    && n.as_bytes().get(n.len() - name.len() - 1) == Some(&b' ')
+            })
             .max_by_key(|n| n.len())
         {
             c.canonical = longer.clone();

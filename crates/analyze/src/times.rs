@@ -4,8 +4,8 @@ use crate::tokens::{cmp_words, listed, Token, TokenKind};
 use chrono::{Datelike, Duration, NaiveDate};
 use storyfold_model::Grain;
 
-/// A calendar unit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A calendar unit, shortest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Unit {
     /// Seconds.
     Second,
@@ -135,6 +135,30 @@ pub enum Sem {
     TheWeekend,
     /// A whole number of units and a half: `2 1/2 years` (`P2Y6M`).
     AndAHalf(u32, Unit),
+    /// A holiday: a fixed day of a month, or the `day`-th `weekday` (0 = Monday) of it
+    /// (Thanksgiving), with a shift like [`Sem::NearMonth`] (`last Christmas` = -1).
+    Holiday {
+        /// Month 1..=12.
+        month: u32,
+        /// Day of the month, or which of its weekdays (1 = the first).
+        day: u32,
+        /// The weekday counted, when the holiday is one.
+        weekday: Option<u32>,
+        /// `last` = -1, `next` = 1, none or `this` = 0 (read in the tense).
+        shift: i64,
+    },
+    /// A day or year named by reference to an earlier expression of the text (`that day`,
+    /// `later that year`, `the following year`): `shift` units after it. [`Tagger::find`]
+    /// replaces it with what it refers to, or drops it when the text names nothing before it.
+    Anaphor {
+        /// `Day` or `Year`.
+        unit: Unit,
+        /// `the following year` = 1, `that year` = 0.
+        shift: i64,
+    },
+    /// The day of an earlier expression (`that day`): its value when it names a day, else the
+    /// day left unknown within it (`2022-10-XX`).
+    DayOf(Box<Sem>),
 }
 
 /// A time expression found in the text, with its token range and meaning.
@@ -417,6 +441,8 @@ impl<'a> Tagger<'a> {
             out[k].direction = match first.checked_sub(1).map(|p| self.word(p)) {
                 Some("last" | "past" | "ago") => Direction::Past,
                 Some("next" | "coming") => Direction::Future,
+                // "as soon as Tuesday" is the earliest of what lies ahead.
+                Some("as") if first >= 2 && self.word(first - 2) == "soon" => Direction::Future,
                 // "warnings issued until the weekend": a span from now to the coming one.
                 Some("until" | "till") if out[k].sem == Sem::TheWeekend => Direction::Future,
                 _ => self.direction(first, end),
@@ -432,6 +458,37 @@ impl<'a> Tagger<'a> {
                         && first - f.end <= CONTEXT_YEAR_TOKENS
                 })
                 .find_map(|f| explicit_year(&f.sem));
+        }
+        // "that day", "later that year", "the following year" refer to the day or year the
+        // text named last (TimeML anchors them there, not at the publication date); with
+        // nothing named before them they are not tagged.
+        let mut k = 0;
+        while k < out.len() {
+            let Sem::Anaphor { unit, shift } = out[k].sem else {
+                k += 1;
+                continue;
+            };
+            let anchor = out[..k].iter().rev().find_map(|f| match unit {
+                Unit::Day if names_a_day(&f.sem) => Some((
+                    Sem::DayOf(Box::new(f.sem.clone())),
+                    f.direction,
+                    f.context_year,
+                )),
+                Unit::Day => None,
+                _ => explicit_year(&f.sem)
+                    .map(|y| (date(Some(y + shift as i32), None, None), f.direction, None)),
+            });
+            match anchor {
+                Some((sem, direction, context_year)) => {
+                    out[k].sem = sem;
+                    out[k].direction = direction;
+                    out[k].context_year = context_year;
+                    k += 1;
+                }
+                None => {
+                    out.remove(k);
+                }
+            }
         }
         out
     }
@@ -495,6 +552,29 @@ impl<'a> Tagger<'a> {
         let w = self.word(i);
         if w.is_empty() || self.tokens[i].kind != TokenKind::Word {
             return None;
+        }
+        // "mid-afternoon (yesterday)": that part of the day, of the reference day when no day
+        // follows.
+        let part = match w {
+            "midmorning" | "midafternoon" => Some((i + 1, &w[3..])),
+            "mid" => {
+                let j = if self.word(i + 1) == "-" {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                Some((j + 1, self.word(j)))
+            }
+            _ => None,
+        };
+        if let Some((end, code)) = part
+            .and_then(|(end, p)| Some((end, part_of_day(p).filter(|c| matches!(*c, "MO" | "AF"))?)))
+        {
+            let day = self
+                .point(end)
+                .filter(|(_, sem)| is_day_like(sem) && self.same_sentence(i, end));
+            let (end, day) = day.unwrap_or((end, Sem::RelDay(0)));
+            return Some((end, Sem::WithTime(Box::new(day), code.to_string())));
         }
         // Modifiers that keep the value of what they modify: "late December", "the end of 2022",
         // "early next year", "mid-March", "earlier this month".
@@ -560,6 +640,9 @@ impl<'a> Tagger<'a> {
             }
             return Some((i + 1, Sem::Weekday(day, 0)));
         }
+        if let Some(found) = self.holiday(i) {
+            return Some(found);
+        }
         if let Some(found) = self.clock(i) {
             return Some(found);
         }
@@ -576,6 +659,73 @@ impl<'a> Tagger<'a> {
             return Some(found);
         }
         self.word_expression(i)
+    }
+
+    /// A holiday (`Christmas`, `Christmas Eve`, `Thanksgiving Day`, `New Year's Day`), with
+    /// `last`/`next`/`this` before it. Alone, a holiday's name is often a modifier ("Christmas
+    /// trees"): it is a day only with `Day`/`Eve`, a shift, or a preposition of time before it.
+    fn holiday(&self, i: usize) -> Option<(usize, Sem)> {
+        let shift = match self.word(i) {
+            "last" => Some(-1),
+            "next" => Some(1),
+            "this" => Some(0),
+            _ => None,
+        };
+        let j = if shift.is_some() { i + 1 } else { i };
+        if !self.cap(j) {
+            return None;
+        }
+        let (mut end, mut month, mut day, weekday) = match self.word(j) {
+            "christmas" => (j + 1, 12, 25, None),
+            // The fourth Thursday of November.
+            "thanksgiving" => (j + 1, 11, 4, Some(3)),
+            "new" if self.word(j + 1) == "year" && self.word(j + 2) == "'s" => (j + 3, 1, 1, None),
+            _ => return None,
+        };
+        let named = match self.word(end) {
+            "day" if self.cap(end) => {
+                end += 1;
+                true
+            }
+            // The day before a fixed holiday: Christmas Eve, New Year's Eve.
+            "eve" if self.cap(end) && weekday.is_none() => {
+                end += 1;
+                (month, day) = if month == 1 {
+                    (12, 31)
+                } else {
+                    (month, day - 1)
+                };
+                true
+            }
+            _ => false,
+        };
+        let new_year = month == 1 || (month == 12 && day == 31);
+        let before = if j > 0 { self.word(j - 1) } else { "" };
+        let timed = matches!(
+            before,
+            "at" | "before"
+                | "after"
+                | "by"
+                | "until"
+                | "till"
+                | "since"
+                | "over"
+                | "on"
+                | "for"
+                | "through"
+        );
+        if !(named || shift.is_some() || (timed && !new_year)) || !self.same_sentence(i, end - 1) {
+            return None;
+        }
+        Some((
+            end,
+            Sem::Holiday {
+                month,
+                day,
+                weekday,
+                shift: shift.unwrap_or(0),
+            },
+        ))
     }
 
     /// A clock time (`9 a.m.`, `10:35 p.m. EST`, `noon`), with the day after it when there is
@@ -711,6 +861,12 @@ impl<'a> Tagger<'a> {
                 return None;
             }
             if w == "may" && !self.month_context(i) {
+                return None;
+            }
+            // "the annual March for Life", "a March on Washington": the noun, not the month.
+            if matches!(self.word(i.wrapping_sub(1)), "the" | "a" | "an" | "annual")
+                && matches!(self.word(j), "for" | "of" | "on" | "against" | "to")
+            {
                 return None;
             }
             return Some((j, date(None, Some(month), None)));
@@ -911,8 +1067,48 @@ impl<'a> Tagger<'a> {
     fn relative(&self, i: usize) -> Option<(usize, Sem)> {
         let w = self.word(i);
         match w {
-            "today" => return Some((i + 1, Sem::RelDay(0))),
+            "today" => {
+                // "USA Today", "VOA Today" name a paper or a show; "today's youth", "today's
+                // world" mean the present age, which TimeML leaves untagged.
+                let acronym_before = i > 0
+                    && self.same_sentence(i - 1, i)
+                    && self.tokens[i - 1].text(self.text).len() >= 2
+                    && self.tokens[i - 1]
+                        .text(self.text)
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase());
+                let generic = self.word(i + 1) == "'s"
+                    && matches!(
+                        self.word(i + 2),
+                        "world" | "youth" | "society" | "generation" | "children" | "young"
+                    );
+                if (self.cap(i) && acronym_before) || generic {
+                    return None;
+                }
+                return Some((i + 1, Sem::RelDay(0)));
+            }
             "yesterday" => return Some((i + 1, Sem::RelDay(-1))),
+            // "the people of tomorrow", "cars of tomorrow": the age to come, not a day (but "the
+            // end of tomorrow" is one).
+            "tomorrow"
+                if self.word(i.wrapping_sub(1)) == "of"
+                    && !matches!(
+                        self.word(i.wrapping_sub(2)),
+                        "end"
+                            | "start"
+                            | "beginning"
+                            | "middle"
+                            | "morning"
+                            | "afternoon"
+                            | "evening"
+                            | "night"
+                            | "close"
+                            | "rest"
+                            | "part"
+                    ) =>
+            {
+                return None
+            }
             "tomorrow" => return Some((i + 1, Sem::RelDay(1))),
             "tonight" => {
                 return Some((i + 1, Sem::WithTime(Box::new(Sem::RelDay(0)), "NI".into())))
@@ -1172,8 +1368,8 @@ impl<'a> Tagger<'a> {
         if let (true, Some(n)) = (and_a_half, amount) {
             return Some((k + 1, Sem::AndAHalf(n, unit)));
         }
-        // "a 6-year-old boy" is an age, not a time expression.
-        if self.word(k + 1) == "-" && self.word(k + 2) == "old" {
+        // "a 6-year-old boy", "Smith, 52 years old" are ages, not time expressions.
+        if (self.word(k + 1) == "-" && self.word(k + 2) == "old") || self.word(k + 1) == "old" {
             return None;
         }
         // "a year" alone is too often "a year of ..." or "per year"; keep it with ago/earlier.
@@ -1203,9 +1399,21 @@ impl<'a> Tagger<'a> {
         if matches!(w, "a" | "an") && start == i && k == j {
             // "a week", "a year": only as durations after "for", "in", "within", "over".
             let before = if i > 0 { self.word(i - 1) } else { "" };
+            // "as long as a month", "barely a month after", "more than a year".
             if !matches!(
                 before,
-                "for" | "within" | "over" | "about" | "nearly" | "almost"
+                "for"
+                    | "within"
+                    | "over"
+                    | "about"
+                    | "nearly"
+                    | "almost"
+                    | "as"
+                    | "barely"
+                    | "than"
+                    | "just"
+                    | "only"
+                    | "least"
             ) {
                 return None;
             }
@@ -1268,6 +1476,49 @@ impl<'a> Tagger<'a> {
             {
                 (i + 2, Sem::EveryMonth(self.month_at(i + 1)?))
             }
+            // A day or year the text named before: "that day", "later that year", "the
+            // following year" (resolved in `find`). "that year-end" is a compound.
+            ("that", "day" | "year") if self.word(i + 2) != "-" => (
+                i + 2,
+                Sem::Anaphor {
+                    unit: unit_of(self.word(i + 1))?,
+                    shift: 0,
+                },
+            ),
+            ("that", "same") if matches!(self.word(i + 2), "day" | "year") => (
+                i + 3,
+                Sem::Anaphor {
+                    unit: unit_of(self.word(i + 2))?,
+                    shift: 0,
+                },
+            ),
+            ("the", "following") if self.word(i + 2) == "year" => (
+                i + 3,
+                Sem::Anaphor {
+                    unit: Unit::Year,
+                    shift: 1,
+                },
+            ),
+            // Results compare with the year before: "a year-earlier loss", "year-ago results"
+            // (`find` makes it the quarter in a sentence about one).
+            ("year-ago" | "year-earlier", _) => (i + 1, Sem::Offset(Unit::Year, -1)),
+            ("year", "-")
+                if matches!(self.word(i + 2), "ago" | "earlier")
+                    && self.glued(i + 1)
+                    && self.glued(i + 2) =>
+            {
+                (i + 3, Sem::Offset(Unit::Year, -1))
+            }
+            // "in (the) coming months": some time ahead.
+            ("coming", u) if is_plural_unit(u) && unit_of(u).is_some_and(|u| u >= Unit::Day) => {
+                (i + 2, Sem::Reference("FUTURE_REF"))
+            }
+            ("the", "coming")
+                if is_plural_unit(self.word(i + 2))
+                    && unit_of(self.word(i + 2)).is_some_and(|u| u >= Unit::Day) =>
+            {
+                (i + 3, Sem::Reference("FUTURE_REF"))
+            }
             ("at", "present") => (i + 2, Sem::Reference("PRESENT_REF")),
             ("these", "days") => (i + 2, Sem::Reference("PRESENT_REF")),
             ("every" | "each", u) if unit_of(u).is_some() && !is_plural_unit(u) => {
@@ -1285,6 +1536,11 @@ impl<'a> Tagger<'a> {
                 // that order events rather than name a time), and rarely the adjectives
                 // "current" and "recent" alone ("current policy", "recent attacks").
                 "recently" => (i + 1, Sem::Reference("PAST_REF")),
+                // "future losses", "the boy's future" (but not "the foreseeable future").
+                "future" if !matches!(self.word(i.wrapping_sub(1)), "foreseeable" | "distant") => {
+                    (i + 1, Sem::Reference("FUTURE_REF"))
+                }
+                "hourly" => (i + 1, Sem::Set(Unit::Hour)),
                 "daily" => (i + 1, Sem::Set(Unit::Day)),
                 "weekly" => (i + 1, Sem::Set(Unit::Week)),
                 "monthly" => (i + 1, Sem::Set(Unit::Month)),
@@ -1394,7 +1650,13 @@ impl<'a> Tagger<'a> {
             // moment, so the date may lie on either side of the reference.
             return Some(Direction::Unknown);
         }
-        if listed(FUTURE_WORDS, w) {
+        // "vacation plans for the trip", "the plan": the noun names a plan, not a tense.
+        let plan_noun = matches!(w, "plan" | "plans")
+            && (matches!(self.word(k + 1), "for" | "of" | "," | "." | "and")
+                || (k > 0
+                    && (listed(DETERMINERS, self.word(k - 1))
+                        || self.tokens[k - 1].kind == TokenKind::Possessive)));
+        if listed(FUTURE_WORDS, w) && !plan_noun {
             if k > 0 && matches!(self.word(k - 1), "was" | "were" | "been") {
                 return Some(Direction::Unknown);
             }
@@ -1468,8 +1730,33 @@ fn explicit_year(sem: &Sem) -> Option<i32> {
 fn is_day_like(sem: &Sem) -> bool {
     matches!(
         sem,
-        Sem::Weekday(..) | Sem::RelDay(_) | Sem::Date { day: Some(_), .. } | Sem::DatedWeekday(..)
+        Sem::Weekday(..)
+            | Sem::RelDay(_)
+            | Sem::Date { day: Some(_), .. }
+            | Sem::DatedWeekday(..)
+            | Sem::Holiday { .. }
     )
+}
+
+/// The date of a holiday in `year`: `day` of `month`, or the `day`-th `weekday` of it.
+fn holiday_date(year: i32, month: u32, day: u32, weekday: Option<u32>) -> Option<NaiveDate> {
+    match weekday {
+        None => NaiveDate::from_ymd_opt(year, month, day),
+        Some(w) => {
+            let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+            let offset = (w as i64 - weekday_index(first) as i64).rem_euclid(7);
+            Some(first + Duration::days(offset + 7 * (day as i64 - 1)))
+        }
+    }
+}
+
+/// Whether `sem` names a day, or a month a day may lie in, that "that day" can refer to.
+fn names_a_day(sem: &Sem) -> bool {
+    match sem {
+        Sem::WithTime(inner, _) | Sem::DayOf(inner) => names_a_day(inner),
+        Sem::Date { month: Some(_), .. } | Sem::NearMonth(..) | Sem::MonthShift(..) => true,
+        _ => is_day_like(sem),
+    }
 }
 
 fn part_of_day_code(code: &str) -> bool {
@@ -1808,7 +2095,9 @@ pub fn resolve(
                 .map(|r| {
                     let y = r.year();
                     let y = match shift.signum() {
-                        -1 if *month >= r.month() => y - 1,
+                        // The month just ended is "last month"; "last February" said in March
+                        // is the February a year before.
+                        -1 if *month >= r.month() || *month + 1 == r.month() => y - 1,
                         1 if *month <= r.month() => y + 1,
                         _ => y,
                     };
@@ -1823,6 +2112,8 @@ pub fn resolve(
                 .unwrap_or_else(|| "XXXX".into());
             point(format!("{y}-{month:02}"), Grain::Month)
         }
+        // TimeBank writes a number of decades in years: "two decades" = P20Y.
+        Sem::Duration(Some(n), Unit::Decade) => point(format!("P{}Y", 10 * n), Grain::Duration),
         Sem::Duration(amount, unit) => {
             let (prefix, code) = unit.duration_code();
             let n = amount.map(|n| n.to_string()).unwrap_or_else(|| "X".into());
@@ -1927,6 +2218,41 @@ pub fn resolve(
                 format!("{prefix}{n}{code}{half}")
             };
             point(value, Grain::Duration)
+        }
+        Sem::Anaphor { .. } => point("XXXX-XX-XX".into(), Grain::Day),
+        Sem::Holiday {
+            month,
+            day,
+            weekday,
+            shift,
+        } => {
+            let in_year = |y: i32| holiday_date(y, *month, *day, *weekday);
+            let Some((r, this_year)) = reference.and_then(|r| Some((r, in_year(r.year())?))) else {
+                return match weekday {
+                    None => point(format!("XXXX-{month:02}-{day:02}"), Grain::Day),
+                    Some(_) => point(format!("XXXX-{month:02}-XX"), Grain::Day),
+                };
+            };
+            let y = match shift {
+                -1 if this_year < r => r.year(),
+                -1 => r.year() - 1,
+                1 if this_year > r => r.year(),
+                1 => r.year() + 1,
+                _ => year_for(*month, Some(this_year.day()), r, direction),
+            };
+            match in_year(y) {
+                Some(date) => point(ymd(date), Grain::Day),
+                None => point(format!("{y:04}-{month:02}"), Grain::Month),
+            }
+        }
+        Sem::DayOf(inner) => {
+            let base = resolve(inner, reference, direction, context_year);
+            let value = match base.grain {
+                Grain::Month => format!("{}-XX", base.value),
+                Grain::Year => format!("{}-XX-XX", base.value),
+                _ => base.value.split('T').next().unwrap_or_default().to_string(),
+            };
+            point(value, Grain::Day)
         }
         Sem::WithTime(inner, code) => {
             let base = resolve(inner, reference, direction, context_year);
@@ -2478,6 +2804,208 @@ mod tests {
                 "2026-11-16"
             ),
             Vec::<(String, String)>::new()
+        );
+    }
+
+    #[test]
+    fn issue_4_that_day_and_that_year_refer_to_the_text() {
+        // A day or year named earlier in the text, not the publication date.
+        assert_eq!(
+            values(
+                "The plant opened in June 1998 and closed later that year. \
+                 Crews left on Oct. 23, 2001. Earlier that day, the pumps stopped.",
+                "2026-11-16"
+            ),
+            vec![
+                pair("June 1998", "1998-06"),
+                pair("later that year", "1998"),
+                pair("Oct. 23, 2001", "2001-10-23"),
+                pair("Earlier that day", "2001-10-23"),
+            ]
+        );
+        assert_eq!(
+            values(
+                "He joined the board in May 1995, and the following year he was chairman. \
+                 The mill shut last October; its sign came down that same day.",
+                "2026-11-16"
+            ),
+            vec![
+                pair("May 1995", "1995-05"),
+                pair("the following year", "1996"),
+                pair("last October", "2025-10"),
+                pair("that same day", "2025-10-XX"),
+            ]
+        );
+        // With nothing named before, "that day" is not tagged; "that year-end" is a compound.
+        assert_eq!(
+            values(
+                "Nobody forgot that day. He said that year-end sales rose.",
+                "2026-11-16"
+            ),
+            Vec::<(String, String)>::new()
+        );
+    }
+
+    #[test]
+    fn issue_4_year_earlier_adjectives_and_decades_in_years() {
+        assert_eq!(
+            values(
+                "Sales rose in the third quarter, compared with a year-earlier loss. \
+                 The year-ago results included a charge.",
+                "2026-11-16"
+            ),
+            vec![
+                pair("the third quarter", "2026-Q3"),
+                pair("year-earlier", "2025-Q3"),
+                pair("year-ago", "2025-Q3"),
+            ]
+        );
+        assert_eq!(
+            values("Costs fell from year-earlier levels.", "2026-11-16"),
+            vec![pair("year-earlier", "2025")]
+        );
+        assert_eq!(
+            values("Prices were the lowest in two decades.", "2026-11-16"),
+            vec![pair("two decades", "P20Y")]
+        );
+    }
+
+    #[test]
+    fn issue_4_last_month_name_skips_the_month_just_ended() {
+        // On March 2, "last February" is a year back: the month just ended is "last month".
+        assert_eq!(
+            values("Two boats sank last February.", "2026-03-02"),
+            vec![pair("last February", "2025-02")]
+        );
+        assert_eq!(
+            values("Two boats sank last January.", "2026-03-02"),
+            vec![pair("last January", "2026-01")]
+        );
+    }
+
+    #[test]
+    fn issue_4_as_soon_as_looks_ahead_and_short_durations_after_barely() {
+        // 2026-11-16 is a Monday.
+        assert_eq!(
+            values(
+                "The crew could leave as soon as Thursday, she said.",
+                "2026-11-16"
+            ),
+            vec![pair("Thursday", "2026-11-19")]
+        );
+        assert_eq!(
+            values(
+                "The ban came barely a month after the strike, and the appeal could take \
+                 as long as a year.",
+                "2026-11-16"
+            ),
+            vec![pair("a month", "P1M"), pair("a year", "P1Y")]
+        );
+        assert_eq!(
+            values("Tickets cost $40 a month.", "2026-11-16"),
+            Vec::<(String, String)>::new()
+        );
+    }
+
+    #[test]
+    fn issue_4_holidays() {
+        // Thanksgiving is the fourth Thursday of November (2025-11-27).
+        assert_eq!(
+            values(
+                "The ferry has not sailed since Thanksgiving. It stopped on Christmas Eve \
+                 last year and will sail on New Year's Day.",
+                "2026-02-10"
+            ),
+            vec![
+                pair("Thanksgiving", "2025-11-27"),
+                pair("Christmas Eve", "2025-12-24"),
+                pair("last year", "2025"),
+                pair("New Year's Day", "2027-01-01"),
+            ]
+        );
+        assert_eq!(
+            values(
+                "Families met last Thanksgiving and plan to meet next Christmas.",
+                "2026-02-10"
+            ),
+            vec![
+                pair("last Thanksgiving", "2025-11-27"),
+                pair("next Christmas", "2026-12-25"),
+            ]
+        );
+        // A holiday's name as a modifier is no date.
+        assert_eq!(
+            values("Christmas trees were on sale.", "2026-02-10"),
+            Vec::<(String, String)>::new()
+        );
+    }
+
+    #[test]
+    fn issue_4_a_plan_as_a_noun_sets_no_tense() {
+        // 2026-11-16 is a Monday: "vacation plans for the trip" does not make Friday ahead.
+        assert_eq!(
+            values(
+                "On Friday, when the minister set aside vacation plans for the trip, the \
+                 office lifted a warning.",
+                "2026-11-16"
+            ),
+            vec![pair("Friday", "2026-11-13")]
+        );
+        assert_eq!(
+            values("The minister plans a visit on Friday.", "2026-11-16"),
+            vec![pair("Friday", "2026-11-20")]
+        );
+    }
+
+    #[test]
+    fn issue_4_titles_and_the_present_age_are_not_today() {
+        assert_eq!(
+            values(
+                "He told USA Today that today's youth read less. He left today.",
+                "2026-11-16"
+            ),
+            vec![pair("today", "2026-11-16")]
+        );
+        assert_eq!(
+            values(
+                "She builds the cities of tomorrow and leaves at the end of tomorrow.",
+                "2026-11-16"
+            ),
+            vec![pair("the end of tomorrow", "2026-11-17")]
+        );
+    }
+
+    #[test]
+    fn issue_4_ages_marches_and_future() {
+        assert_eq!(
+            values(
+                "Smith, 52 years old, joined the annual March for Peace.",
+                "2026-11-16"
+            ),
+            Vec::<(String, String)>::new()
+        );
+        assert_eq!(
+            values(
+                "The charge covers future losses, not the foreseeable future.",
+                "2026-11-16"
+            ),
+            vec![pair("future", "FUTURE_REF")]
+        );
+    }
+
+    #[test]
+    fn issue_4_parts_of_days_sets_and_coming_months() {
+        assert_eq!(
+            values(
+                "Shares fell at mid-afternoon yesterday; hourly wages rose and may rise \
+                 again in the coming months.",
+                "2026-11-16"
+            ),
+            vec![
+                pair("mid-afternoon yesterday", "2026-11-15TAF"),
+                pair("hourly", "PT1H"),
+                pair("the coming months", "FUTURE_REF"),
+            ]
         );
     }
 }
