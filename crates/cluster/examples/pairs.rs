@@ -37,18 +37,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut b = doc("b", v["text2"].as_str().ok_or("text2")?);
             a.language = v["lang1"].as_str().map(str::to_string);
             b.language = v["lang2"].as_str().map(str::to_string);
-            rows.push((en, a, b, -v["overall"].as_f64().ok_or("overall")?));
+            let langs = format!(
+                "{}-{}",
+                v["lang1"].as_str().unwrap_or("?"),
+                v["lang2"].as_str().unwrap_or("?")
+            );
+            rows.push((
+                en,
+                a,
+                b,
+                -v["overall"].as_f64().ok_or("overall")?,
+                row,
+                langs,
+            ));
         }
     }
     for (n, config) in configs.iter().enumerate() {
         let mut clusterer = embedding::attach(config.build()?, &embedder);
-        for (_, a, b, _) in &rows {
+        for (_, a, b, _, _, _) in &rows {
             clusterer.learn(a);
             clusterer.learn(b);
         }
         let (mut all_x, mut all_y, mut en_x, mut en_y) = (vec![], vec![], vec![], vec![]);
-        for (en, a, b, gold) in &rows {
+        let mut dump = Vec::new();
+        for (en, a, b, gold, row, langs) in &rows {
             let s = f64::from(clusterer.similarity(a, b));
+            dump.push(format!(
+                "{row}\t{langs}\t{}\t{s:.4}\t{}\t{}",
+                -gold,
+                a.text.split_whitespace().count(),
+                b.text.split_whitespace().count()
+            ));
             all_x.push(s);
             all_y.push(*gold);
             if *en {
@@ -67,6 +86,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 (false, true) => fne += 1,
                 _ => {}
             }
+        }
+        if let Ok(path) = std::env::var("DUMP") {
+            // Per pair: row, languages, gold Overall, score, words of each side.
+            std::fs::write(format!("{path}.{n}"), dump.join("\n"))?;
         }
         let f1 = 2.0 * f64::from(tp) / f64::from((2 * tp + fp + fne).max(1));
         println!(

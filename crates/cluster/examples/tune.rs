@@ -41,6 +41,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         gold.push(cluster);
         docs.push(doc(&format!("g{i}"), &text));
     }
+    // `CONCAT=k`: each run of k consecutive items of one gold story becomes one longer article
+    // (a stand-in for full articles in large stories; items keep their order).
+    let concat: usize = std::env::var("CONCAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    if concat > 1 {
+        let mut open: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+        let (mut new_gold, mut new_docs) = (Vec::new(), Vec::new());
+        for (g, d) in gold.iter().zip(&docs) {
+            let parts = open.entry(*g).or_default();
+            parts.push(d.text.clone());
+            if parts.len() == concat {
+                new_docs.push(doc(&format!("c{}", new_docs.len()), &parts.join(" ")));
+                new_gold.push(*g);
+                parts.clear();
+            }
+        }
+        gold = new_gold;
+        docs = new_docs;
+    }
     for (n, config) in configs.iter().enumerate() {
         let mut clusterer = embedding::attach(config.build()?, &embedder);
         // Merges rename stories after the fact: map every id to its final survivor.

@@ -30,6 +30,8 @@ pub(crate) struct RawFeatures<'a> {
     pub day: Option<i32>,
     /// Whether the document has a title distinct from its body.
     pub has_title: bool,
+    /// Words of the body (up to the lead when later words weigh nothing).
+    pub body_words: usize,
 }
 
 /// One document, weighted and ready to compare.
@@ -168,9 +170,34 @@ impl Counting {
     };
 }
 
+/// The function words of a document's language besides the English ones (see [`crate::stop`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Stop {
+    /// Sorted by byte.
+    words: Option<&'static [&'static str]>,
+    /// Strip a French or Italian elided article or preposition (`l'`, `dell'`, `qu'`).
+    elision: bool,
+}
+
+impl Stop {
+    /// The function words of `language` (ISO 639-1); none for English or an unknown language.
+    pub(crate) fn for_language(language: Option<&str>) -> Self {
+        let language = language.unwrap_or("");
+        Stop {
+            words: crate::stop::for_language(language),
+            elision: matches!(language, "fr" | "it"),
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.words
+            .is_some_and(|list| list.binary_search(&word).is_ok())
+    }
+}
+
 /// Adds the words of `text` to `out`; `title` says which count to bump.
-fn add_words<'a>(text: &'a str, title: bool, out: &mut RawFeatures<'a>) {
-    add_words_counted(text, title, Counting::PLAIN, out);
+fn add_words<'a>(text: &'a str, title: bool, stop: Stop, out: &mut RawFeatures<'a>) {
+    add_words_counted(text, title, Counting::PLAIN, stop, out);
 }
 
 /// [`add_words`] with position weights.
@@ -178,6 +205,7 @@ fn add_words_counted<'a>(
     text: &'a str,
     title: bool,
     counting: Counting,
+    stop: Stop,
     out: &mut RawFeatures<'a>,
 ) {
     let (mut folded_buf, mut stemmed) = (String::new(), String::new());
@@ -200,12 +228,27 @@ fn add_words_counted<'a>(
             continue;
         }
         fold_into(raw, &mut folded_buf);
-        let folded = folded_buf.trim_end_matches("'s");
-        if folded.len() < 2 || folded.chars().nth(1).is_none() || is_stop(folded) {
+        let mut folded = folded_buf.trim_end_matches("'s");
+        if stop.elision {
+            // `l'enquête` -> `enquête`: the elided word is a function word.
+            if let Some((head, rest)) = folded.split_once('\'') {
+                if head.chars().count() <= 5 && !rest.is_empty() {
+                    folded = rest;
+                }
+            }
+        }
+        if folded.len() < 2
+            || folded.chars().nth(1).is_none()
+            || is_stop(folded)
+            || stop.contains(folded)
+        {
             continue;
         }
         stem_into(folded, &mut stemmed);
         bump(out, key(SALT_TERM, &stemmed), raw, title, by);
+    }
+    if !title {
+        out.body_words += position;
     }
 }
 
@@ -276,22 +319,22 @@ fn guess_entities<'a>(text: &'a str, out: &mut RawFeatures<'a>) {
 }
 
 /// Reads the raw features of `doc`.
-pub(crate) fn read(doc: &Doc, guess: bool, counting: Counting) -> RawFeatures<'_> {
+pub(crate) fn read(doc: &Doc, guess: bool, counting: Counting, stop: Stop) -> RawFeatures<'_> {
     let mut out = RawFeatures::default();
     let title = doc.article.title.as_deref().unwrap_or("").trim();
     let body = doc.text.trim();
     // A title that merely repeats the body's opening adds nothing of its own.
     let title_is_body = !title.is_empty() && body.starts_with(title);
     if !title.is_empty() && !title_is_body {
-        add_words(title, true, &mut out);
+        add_words(title, true, stop, &mut out);
         out.has_title = true;
     }
-    add_words_counted(body, false, counting, &mut out);
+    add_words_counted(body, false, counting, stop, &mut out);
     if !out.has_title && !body.is_empty() {
         // Text-only input: the first line is often a headline; treat it as the title.
         if let Some(first) = body.lines().next().filter(|l| l.len() < body.len()) {
             let mut headline = RawFeatures::default();
-            add_words(first, true, &mut headline);
+            add_words(first, true, stop, &mut headline);
             for (k, (_, t, name)) in headline.terms {
                 out.terms.entry(k).or_insert((0.0, 0.0, name)).1 += t;
             }
@@ -485,6 +528,7 @@ mod tests {
             "ferry grounded harbour ferry ferry 2026",
             false,
             counting,
+            Stop::default(),
             &mut raw,
         );
         let count = |w: &str| raw.terms.get(&key(SALT_TERM, &stem(w))).map(|v| v.0);
@@ -504,7 +548,13 @@ mod tests {
             lead_words: 2,
             tail_weight: 0.0,
         };
-        add_words_counted("ferry grounded harbour", false, counting, &mut raw);
+        add_words_counted(
+            "ferry grounded harbour",
+            false,
+            counting,
+            Stop::default(),
+            &mut raw,
+        );
         assert_eq!(raw.terms.len(), 2);
         assert!(!raw.terms.contains_key(&key(SALT_TERM, &stem("harbour"))));
     }
@@ -530,8 +580,53 @@ mod tests {
     #[test]
     fn numbers_ignore_separators_and_single_digits() {
         let mut raw = RawFeatures::default();
-        add_words("5,000 people and 5000 more, 3 dogs", false, &mut raw);
+        add_words(
+            "5,000 people and 5000 more, 3 dogs",
+            false,
+            Stop::default(),
+            &mut raw,
+        );
         assert_eq!(raw.numbers.len(), 1);
         assert_eq!(raw.numbers.values().next().map(|v| v.0), Some(2.0));
+    }
+
+    #[test]
+    fn language_function_words_are_dropped() {
+        let text = "Der Bürgermeister und die Feuerwehr sind in der Stadt";
+        let mut german = RawFeatures::default();
+        add_words(text, false, Stop::for_language(Some("de")), &mut german);
+        let mut unknown = RawFeatures::default();
+        add_words(text, false, Stop::for_language(None), &mut unknown);
+        let names = |raw: &RawFeatures<'_>| -> Vec<String> {
+            let mut v: Vec<String> = raw.terms.values().map(|t| t.2.to_lowercase()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names(&german), ["bürgermeister", "feuerwehr", "stadt"]);
+        assert!(names(&unknown).contains(&"der".to_string()));
+        assert_eq!(german.body_words, 9);
+    }
+
+    #[test]
+    fn french_elided_articles_are_stripped() {
+        let mut raw = RawFeatures::default();
+        add_words(
+            "l'enquête et l'enquête",
+            false,
+            Stop::for_language(Some("fr")),
+            &mut raw,
+        );
+        assert_eq!(raw.terms.len(), 1, "{:?}", raw.terms);
+        assert_eq!(raw.terms.values().next().map(|t| t.0), Some(2.0));
+    }
+
+    #[test]
+    fn stop_lists_are_sorted_for_binary_search() {
+        for language in ["ar", "de", "es", "fr", "it", "nl", "pl", "pt", "ru", "tr"] {
+            let list = crate::stop::for_language(language).expect("listed language");
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{language}");
+            assert!(list.iter().all(|w| *w == w.to_lowercase()), "{language}");
+        }
+        assert!(crate::stop::for_language("en").is_none());
     }
 }

@@ -14,8 +14,13 @@ pub struct Args {
 }
 
 /// Reads the command line of the harness `name`.
+#[allow(dead_code)] // Not every harness reads its own command line.
 pub fn args(name: &str) -> Result<Args, Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
+    args_from(name, std::env::args().collect())
+}
+
+/// [`args`] from a given command line.
+pub fn args_from(name: &str, args: Vec<String>) -> Result<Args, Box<dyn std::error::Error>> {
     let path = args
         .get(1)
         .ok_or(format!("usage: {name} FILE dev|test|all [CONFIG_JSON]..."))?

@@ -1,0 +1,142 @@
+//! Development harness: full-article clustering built from SemEval 2022 task 8 pairs (JSONL as for
+//! `pairs`). Every text of the kept rows is one article; a pair with gold Overall <= 1.5 (the same
+//! event) links its two texts into one gold story (linked pairs chain), a pair with gold >= 3 gives
+//! two articles that belong apart; pairs in between are left out as ambiguous. The articles are
+//! clustered online in a fixed pseudo-random order and scored with NMI, ARI and B-cubed.
+//!
+//! `cargo run -p storyfold-cluster --example events -- FILE dev|test|all en|same|all [CONFIG]...`
+//! `en`: en-en rows; `same`: rows whose two sides share a language; `all`: every row.
+//! With `WARM=1` the IDF is learned from every kept text first (as `storyfold eval similarity`
+//! does); by default it is learned online, as in a stream.
+use std::collections::BTreeMap;
+use std::io::BufRead;
+#[path = "common/harness.rs"]
+mod harness;
+use harness::doc;
+use storyfold_cluster::score;
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut argv: Vec<String> = std::env::args().collect();
+    // The language filter sits between the split and the configurations.
+    let languages = if argv.len() > 3 {
+        argv.remove(3)
+    } else {
+        "all".to_string()
+    };
+    let harness::Args {
+        path,
+        split,
+        configs,
+        json,
+    } = harness::args_from("events", argv)?;
+    let file = std::io::BufReader::new(std::fs::File::open(&path)?);
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut parent: Vec<usize> = Vec::new();
+    for line in file.lines() {
+        let v: serde_json::Value = serde_json::from_str(&line?)?;
+        let row = v["row"].as_u64().ok_or("row")?;
+        let keep = match split.as_str() {
+            "dev" => row % 2 == 0,
+            "test" => row % 2 == 1,
+            _ => true,
+        };
+        let (l1, l2) = (
+            v["lang1"].as_str().unwrap_or(""),
+            v["lang2"].as_str().unwrap_or(""),
+        );
+        let keep = keep
+            && match languages.as_str() {
+                "en" => l1 == "en" && l2 == "en",
+                "same" => l1 == l2,
+                _ => true,
+            };
+        let overall = v["overall"].as_f64().ok_or("overall")?;
+        if !keep || (overall > 1.5 && overall < 3.0) {
+            continue;
+        }
+        let mut ids = [0usize; 2];
+        for (n, (field, lang)) in [("text1", l1), ("text2", l2)].into_iter().enumerate() {
+            let text = v[field].as_str().ok_or("text")?.to_string();
+            let next = texts.len();
+            let id = *index.entry(text.clone()).or_insert(next);
+            if id == next {
+                texts.push((text, lang.to_string()));
+                parent.push(id);
+            }
+            ids[n] = id;
+        }
+        if overall <= 1.5 {
+            let (a, b) = (find(&mut parent, ids[0]), find(&mut parent, ids[1]));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let gold: Vec<i64> = (0..texts.len())
+        .map(|i| find(&mut parent, i) as i64)
+        .collect();
+    // A fixed shuffle (xorshift), so every configuration sees the same stream.
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for i in (1..order.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        order.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    let docs: Vec<_> = order
+        .iter()
+        .map(|&i| {
+            let mut d = doc(&format!("t{i}"), &texts[i].0);
+            d.language = Some(texts[i].1.clone());
+            d
+        })
+        .collect();
+    let gold: Vec<i64> = order.iter().map(|&i| gold[i]).collect();
+    let warm = std::env::var("WARM").is_ok_and(|v| v == "1");
+    for (n, config) in configs.iter().enumerate() {
+        let mut clusterer = config.build()?;
+        if warm {
+            for d in &docs {
+                clusterer.learn(d);
+            }
+        }
+        let mut alias = BTreeMap::new();
+        let mut predicted = Vec::with_capacity(docs.len());
+        for d in &docs {
+            let u = clusterer.observe(d);
+            for m in u.merged {
+                alias.insert(m.0, u.story.0.clone());
+            }
+            predicted.push(u.story.0);
+        }
+        let resolve = |mut s: String| {
+            while let Some(n) = alias.get(&s) {
+                s = n.clone();
+            }
+            s
+        };
+        let predicted: Vec<String> = predicted.into_iter().map(resolve).collect();
+        let s = score::clustering(&gold, &predicted);
+        println!(
+            "{split} {languages} items {} gold {} pred {} NMI {:.4} ARI {:.4} B3 P {:.4} R {:.4} F1 {:.4} {}",
+            s.items,
+            s.gold_clusters,
+            s.predicted_clusters,
+            s.nmi,
+            s.ari,
+            s.bcubed_precision,
+            s.bcubed_recall,
+            s.bcubed_f1,
+            json.get(n).map(String::as_str).unwrap_or("{}")
+        );
+    }
+    Ok(())
+}
