@@ -81,6 +81,17 @@ impl Sketcher {
             return None;
         }
         let mut sig = vec![EMPTY; self.num_perm];
+        self.for_each_shingle(words, |h| self.add(&mut sig, h));
+        self.densify(&mut sig);
+        Some(sig)
+    }
+
+    /// Calls `f` with the 64-bit hash of each word shingle of `words`, in text order (repeated
+    /// shingles repeat). A text shorter than a shingle is one shingle of all its words.
+    pub fn for_each_shingle(&self, words: &[u64], mut f: impl FnMut(u64)) {
+        if words.is_empty() {
+            return;
+        }
         let k = self.shingle_words.min(words.len());
         let mut bytes = [0u8; 8 * 16];
         for window in words.windows(k) {
@@ -88,11 +99,8 @@ impl Sketcher {
             for (i, w) in window[..n].iter().enumerate() {
                 bytes[i * 8..i * 8 + 8].copy_from_slice(&w.to_le_bytes());
             }
-            let h = xxh3_64_with_seed(&bytes[..n * 8], self.seed);
-            self.add(&mut sig, h);
+            f(xxh3_64_with_seed(&bytes[..n * 8], self.seed));
         }
-        self.densify(&mut sig);
-        Some(sig)
     }
 
     /// Adds one shingle hash.
@@ -198,6 +206,31 @@ mod tests {
         let est = estimate(&s.sketch(&a).unwrap(), &s.sketch(&b).unwrap()) as f64;
         let truth = jaccard_of(&a, &b, 3);
         assert!((est - truth).abs() < 0.1, "est {est} truth {truth}");
+    }
+
+    #[test]
+    fn shingles_are_the_word_windows_the_signature_is_made_of() {
+        let s = Sketcher::new(32, 3, 5);
+        let words = word_hashes("one two three two three four one two three");
+        let mut shingles = Vec::new();
+        s.for_each_shingle(&words, |h| shingles.push(h));
+        assert_eq!(shingles.len(), words.len() - 2);
+        // "one two three" opens and closes the text: same words, same shingle hash.
+        assert_eq!(shingles[0], shingles[6]);
+        assert_ne!(shingles[0], shingles[1]);
+        let mut sig = vec![EMPTY; 32];
+        shingles.iter().for_each(|&h| s.add(&mut sig, h));
+        s.densify(&mut sig);
+        assert_eq!(Some(sig), s.sketch_words(&words));
+
+        let mut short = Vec::new();
+        s.for_each_shingle(&word_hashes("just two"), |h| short.push(h));
+        assert_eq!(
+            short.len(),
+            1,
+            "a text shorter than a shingle is one shingle"
+        );
+        s.for_each_shingle(&[], |_| panic!("no words, no shingles"));
     }
 
     #[test]
