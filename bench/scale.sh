@@ -4,6 +4,11 @@
 # killed with SIGKILL every few seconds). Needs nats-server (apt-get install -y nats-server).
 # Usage: bench/scale.sh [ARTICLES] [EVENTS]      (default 10000 300)
 #        SKIP_SPEED=1 bench/scale.sh ...           (the kill test only)
+#        COUNTS="1 2" bench/scale.sh ...           (worker counts of the speed runs; default 1 2 4)
+#        WORKER_OPTS="--commit-every 1000" ...     (extra options for the speed runs' workers)
+# Each speed run also prints the CPU seconds of every worker and of nats-server (from
+# /proc/PID/stat) and nats-server's messages and bytes in and out per article (its /varz),
+# which move far less with the box's load than the rates do.
 # Cores: each worker process is pinned to one core (taskset), worker i on core (i-1) mod CORES
 # (CORES = nproc unless set), so 1 worker uses 1 core, 2 workers 2 cores, 4 workers 2 per core
 # on a 2-core box; `storyfold run` is pinned to core 0 as well. nats-server and the status polls
@@ -40,16 +45,24 @@ echo "stream: $N articles, $EVENTS events, $(nproc) cores (workers pinned: PIN=$
 start_nats() {
   [ -n "$NATS_PID" ] && { kill "$NATS_PID"; wait "$NATS_PID" 2>/dev/null || true; }
   rm -rf "$WORK/js"; PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-  nats-server -js -sd "$WORK/js" -a 127.0.0.1 -p "$PORT" >/dev/null 2>&1 & NATS_PID=$!
+  MPORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+  nats-server -js -sd "$WORK/js" -a 127.0.0.1 -p "$PORT" -m "$MPORT" >/dev/null 2>&1 & NATS_PID=$!
   URL="nats://127.0.0.1:$PORT"
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.05; done
 }
 now() { date +%s.%N; }
+# CPU seconds (user + system) a process has used so far, and nats-server's message and byte
+# counters (/varz of its monitoring port): the load-independent side of each speed run.
+cpu_s() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+varz() {
+  python3 -c "import json,urllib.request as u;v=json.load(u.urlopen('http://127.0.0.1:$MPORT/varz'));print(v['in_msgs'],v['out_msgs'],v['in_bytes'],v['out_bytes'])"
+}
 wait_done() {
   while ! "$SF" -q worker --nats "$URL" --status | grep -q '"done":true'; do sleep 0.2; done
 }
 start_worker() {  # name core-index
-  $(pinned "$2") "$SF" -q worker --nats "$URL" --name "$1" --ack-wait "${ACK_WAIT:-5}" --lease-ms 2000 & WORKERS+=($!)
+  # shellcheck disable=SC2086
+  $(pinned "$2") "$SF" -q worker --nats "$URL" --name "$1" --ack-wait "${ACK_WAIT:-5}" --lease-ms 2000 ${WORKER_OPTS:-} & WORKERS+=($!)
 }
 stop_workers() { for p in "${WORKERS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; WORKERS=(); }
 
@@ -72,19 +85,34 @@ fi
 
 declare -A RATE
 if [ "${SKIP_SPEED:-0}" != 1 ]; then
-for W in 1 2 4; do
+for W in ${COUNTS:-1 2 4}; do
   start_nats
   "$SF" -q publish --nats "$URL" "$WORK/stream.jsonl" 2>/dev/null
+  v0=$(varz); n0=$(cpu_s "$NATS_PID")
   t0=$(now)
   for i in $(seq "$W"); do start_worker "w$i" $((i - 1)); done
   wait_done; t1=$(now)
+  v1=$(varz); n1=$(cpu_s "$NATS_PID")
+  wcpu=(); for p in "${WORKERS[@]}"; do wcpu+=("$(cpu_s "$p")"); done
   stop_workers
   RATE[$W]=$(python3 -c "print(round($N/($t1-$t0)))")
   "$SF" -q --store "$WORK/w$W.db" worker --nats "$URL" --sync 2>/dev/null
   echo "$W worker(s): $(python3 -c "print(round($t1-$t0,2))") s, ${RATE[$W]} articles/s; $(python3 bench/scale_compare.py "$WORK/ref.db" "$WORK/w$W.db")"
+  python3 - "$N" "$n0" "$n1" "$v0" "$v1" "${wcpu[@]}" <<'PY'
+import sys
+n, n0, n1, v0, v1, workers = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4].split(), sys.argv[5].split(), [float(c) for c in sys.argv[6:]]
+d = [int(b) - int(a) for a, b in zip(v0, v1)]
+print(f"  CPU-s: workers {' + '.join(f'{c:.2f}' for c in workers)} = {sum(workers):.2f}, nats-server {n1 - n0:.2f}, "
+      f"total {sum(workers) + n1 - n0:.2f}; nats per article: {d[0]/n:.1f} msgs in, {d[1]/n:.1f} out, "
+      f"{d[2]/n/1024:.1f} KiB in, {d[3]/n/1024:.1f} KiB out")
+PY
 done
 fi
-[ "${SKIP_SPEED:-0}" != 1 ] && echo "speed-up: 2 workers $(python3 -c "print(round(${RATE[2]}/${RATE[1]},2))")x, 4 workers $(python3 -c "print(round(${RATE[4]}/${RATE[1]},2))")x over 1 worker"
+if [ "${SKIP_SPEED:-0}" != 1 ] && [ -n "${RATE[1]:-}" ]; then
+  for W in ${COUNTS:-1 2 4}; do
+    if [ "$W" != 1 ]; then echo "speed-up: $W workers $(python3 -c "print(round(${RATE[$W]}/${RATE[1]},2))")x over 1 worker"; fi
+  done
+fi
 
 [ "${SKIP_KILL:-0}" = 1 ] && exit 0
 # Kill test: two workers; every KILL_EVERY seconds one of them (alternately, so the sequencing

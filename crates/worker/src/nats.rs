@@ -32,6 +32,15 @@ const MAX_ACK_PENDING: i64 = 1_000;
 const PUT_WINDOW: usize = 64;
 /// Header of an update sent in parts: `index/count`.
 const PART_HEADER: &str = "Sf-Part";
+/// Subject prefix of the results bucket's entries.
+const RESULTS_PREFIX: &str = "$KV.sf-results.";
+/// The header in which a headers-only consumer gets the size of the payload it left out.
+const MESSAGE_SIZE_HEADER: &str = "Nats-Msg-Size";
+/// Story keys named in one [`Update::Results`] message (about 40 bytes each: far below the
+/// server's payload limit).
+const KEYS_PER_MESSAGE: usize = 2_048;
+/// Stored story updates a follower reads at once.
+const RESULT_FETCHES: usize = 32;
 /// Prepared docs a worker keeps in memory for story recompute (the oldest go first).
 const DOC_CACHE: usize = 20_000;
 /// The sequencing worker prepares articles itself only while fewer than this many prepared docs
@@ -263,14 +272,6 @@ async fn stories_last_sequence(js: &jetstream::Context) -> Result<u64> {
 }
 
 async fn bucket(js: &jetstream::Context, name: &str) -> Result<kv::Store> {
-    bucket_with_age(js, name, Duration::ZERO).await
-}
-
-async fn bucket_with_age(
-    js: &jetstream::Context,
-    name: &str,
-    max_age: Duration,
-) -> Result<kv::Store> {
     if let Ok(store) = js.get_key_value(name).await {
         return Ok(store);
     }
@@ -285,7 +286,6 @@ async fn bucket_with_age(
         allow_direct: true,
         discard: stream::DiscardPolicy::New,
         num_replicas: 1,
-        max_age,
         ..Default::default()
     })
     .await
@@ -300,8 +300,7 @@ async fn setup(url: &str) -> Result<Ctx> {
     ensure_streams(&js).await?;
     let docs = bucket(&js, DOCS_BUCKET).await?;
     let state = bucket(&js, STATE_BUCKET).await?;
-    // Story results are read within seconds of being written; an hour keeps the bucket small.
-    let results = bucket_with_age(&js, RESULTS_BUCKET, Duration::from_secs(3600)).await?;
+    let results = durable_results(&js).await?;
     let snapshots = match js.get_object_store(SNAPSHOT_BUCKET).await {
         Ok(store) => store,
         Err(_) => match js
@@ -326,6 +325,56 @@ async fn setup(url: &str) -> Result<Ctx> {
         results,
         snapshots,
     })
+}
+
+/// The results bucket. Followers read story updates from it by key for as long as the story
+/// stream names them, so its entries never expire; a bucket made by an older version (entries
+/// kept an hour) loses its age limit.
+async fn durable_results(js: &jetstream::Context) -> Result<kv::Store> {
+    let results = bucket(js, RESULTS_BUCKET).await?;
+    let config = &results.stream.cached_info().config;
+    if config.max_age.is_zero() {
+        return Ok(results);
+    }
+    js.update_stream(stream::Config {
+        max_age: Duration::ZERO,
+        ..config.clone()
+    })
+    .await
+    .map_err(nats("results bucket"))?;
+    bucket(js, RESULTS_BUCKET).await
+}
+
+/// Keys of the story results put from now on, without their values: the leader only needs to
+/// know that a result is stored (and whether it is empty, i.e. too large), not its bytes.
+async fn watch_result_keys(ctx: &Ctx) -> Result<consumer::push::Ordered> {
+    ctx.results
+        .stream
+        .create_consumer(consumer::push::OrderedConfig {
+            deliver_subject: ctx.client.new_inbox(),
+            filter_subject: format!("{RESULTS_PREFIX}>"),
+            headers_only: true,
+            deliver_policy: consumer::DeliverPolicy::New,
+            replay_policy: consumer::ReplayPolicy::Instant,
+            ..Default::default()
+        })
+        .await
+        .map_err(nats("watch results"))?
+        .messages()
+        .await
+        .map_err(nats("watch results"))
+}
+
+/// A result key and whether its value is non-empty, from a headers-only watch message.
+fn result_key(message: &jetstream::Message) -> Option<(String, bool)> {
+    let key = message.subject.as_str().strip_prefix(RESULTS_PREFIX)?;
+    let stored = message
+        .headers
+        .as_ref()
+        .and_then(|h| h.get(MESSAGE_SIZE_HEADER))
+        .and_then(|v| v.as_str().parse::<u64>().ok())
+        .is_some_and(|size| size > 0);
+    Some((key.to_string(), stored))
 }
 
 pub(crate) async fn publish<I>(url: &str, articles: I, partitions: u32) -> Result<Published>
@@ -737,8 +786,11 @@ struct InFlight {
     plan: Plan,
     /// Result key -> job index, for the results still missing.
     missing: HashMap<String, usize>,
-    /// Per job: the encoded story update (empty: too large for the results bucket).
-    results: Vec<Option<Bytes>>,
+    /// Per job: its result's key in the results bucket.
+    keys: Vec<String>,
+    /// Per job, once its result is in: whether the bucket holds it (false: the worker left
+    /// an empty entry, the update being over the payload limit; the leader computes it).
+    stored: Vec<Option<bool>>,
     started: Instant,
 }
 
@@ -882,11 +934,7 @@ async fn lead(
         timing: Timing::default(),
     };
     // Results of the jobs this leader publishes from now on.
-    let mut results = ctx
-        .results
-        .watch(">")
-        .await
-        .map_err(nats("watch results"))?;
+    let mut results = watch_result_keys(ctx).await?;
     let mut watch = ctx
         .docs
         .watch_with_history(">")
@@ -907,10 +955,10 @@ async fn lead(
         leader.timing.wait += waited.elapsed();
         let mut idle = false;
         match event {
-            Event::Result(Some(entry)) => {
-                let entry = entry.map_err(nats("watch results"))?;
-                if entry.operation == kv::Operation::Put {
-                    leader.take_result(&entry.key, entry.value);
+            Event::Result(Some(message)) => {
+                let message = message.map_err(nats("watch results"))?;
+                if let Some((key, stored)) = result_key(&message) {
+                    leader.take_result(&key, stored);
                 }
             }
             Event::Doc(Some(entry)) => {
@@ -1015,10 +1063,13 @@ impl Leader<'_> {
         let plan = self.sequencer.plan_commit()?;
         self.snapshot_if_due(plan.applied_seq)?;
         let mut missing = HashMap::with_capacity(plan.jobs.len());
+        let mut keys = Vec::with_capacity(plan.jobs.len());
         let mut acks = Vec::with_capacity(plan.jobs.len());
         for (index, job) in plan.jobs.iter().enumerate() {
             let payload = encode(job);
-            missing.insert(job.key(&payload), index);
+            let key = job.key(&payload);
+            missing.insert(key.clone(), index);
+            keys.push(key);
             acks.push(
                 self.ctx
                     .js
@@ -1031,7 +1082,8 @@ impl Leader<'_> {
             ack.await.map_err(nats("publish job"))?;
         }
         self.inflight = Some(InFlight {
-            results: vec![None; plan.jobs.len()],
+            stored: vec![None; plan.jobs.len()],
+            keys,
             plan,
             missing,
             started: Instant::now(),
@@ -1073,11 +1125,11 @@ impl Leader<'_> {
         Ok(())
     }
 
-    /// Takes a story result if the commit in flight waits for it.
-    fn take_result(&mut self, key: &str, value: Bytes) {
+    /// Notes a stored story result if the commit in flight waits for it.
+    fn take_result(&mut self, key: &str, stored: bool) {
         if let Some(inflight) = &mut self.inflight {
             if let Some(index) = inflight.missing.remove(key) {
-                inflight.results[index] = Some(value);
+                inflight.stored[index] = Some(stored);
             }
         }
     }
@@ -1106,25 +1158,30 @@ impl Leader<'_> {
                 self.parts(part, &mut new_docs);
             }
         }
-        let mut stories = Vec::with_capacity(jobs.len());
-        for (job, result) in jobs.into_iter().zip(inflight.results) {
+        // Stored results are named, in job order, by `stories.results` records; only an
+        // update too large for the bucket travels inline (in parts), between the records of
+        // the jobs before and after it.
+        let mut stories = Vec::new();
+        let mut keys = Vec::new();
+        for ((job, key), stored) in jobs.into_iter().zip(inflight.keys).zip(inflight.stored) {
+            if stored == Some(true) {
+                keys.push(key);
+                continue;
+            }
+            self.results_records(applied_seq, std::mem::take(&mut keys), &mut stories);
             let subject = format!("{STORIES_SUBJECT}.story.{}", token(job.story.as_str()));
-            let bytes = match result {
-                Some(bytes) if !bytes.is_empty() => bytes,
-                _ => {
-                    let recomputer = match &self.recomputer {
-                        Some(recomputer) => recomputer.clone(),
-                        None => {
-                            let recomputer = Arc::new(Recomputer::new(&self.options.pipeline)?);
-                            self.recomputer = Some(recomputer.clone());
-                            recomputer
-                        }
-                    };
-                    compute_job(self.ctx, self.shared, &recomputer, job).await?
+            let recomputer = match &self.recomputer {
+                Some(recomputer) => recomputer.clone(),
+                None => {
+                    let recomputer = Arc::new(Recomputer::new(&self.options.pipeline)?);
+                    self.recomputer = Some(recomputer.clone());
+                    recomputer
                 }
             };
+            let bytes = compute_job(self.ctx, self.shared, &recomputer, job).await?;
             self.parts((subject, bytes), &mut stories);
         }
+        self.results_records(applied_seq, keys, &mut stories);
         if !failures.is_empty() {
             for part in self.split(Update::Failures {
                 applied_seq,
@@ -1192,6 +1249,20 @@ impl Leader<'_> {
         Ok(())
     }
 
+    /// The `stories.results` messages that name stored story updates, in order.
+    fn results_records(&self, applied_seq: u64, keys: Vec<String>, out: &mut Vec<Outgoing>) {
+        for chunk in keys.chunks(KEYS_PER_MESSAGE) {
+            out.push(Outgoing {
+                subject: format!("{STORIES_SUBJECT}.results"),
+                payload: encode(&Update::Results {
+                    applied_seq,
+                    keys: chunk.to_vec(),
+                }),
+                part: None,
+            });
+        }
+    }
+
     /// Splits a docs update whose encoding exceeds the server's payload limit into halves.
     fn split(&self, update: Update) -> Vec<(String, Bytes)> {
         let subject = match &update {
@@ -1203,6 +1274,7 @@ impl Leader<'_> {
             }
             Update::Docs { .. } => format!("{STORIES_SUBJECT}.docs"),
             Update::Failures { .. } => format!("{STORIES_SUBJECT}.failures"),
+            Update::Results { .. } => format!("{STORIES_SUBJECT}.results"),
         };
         let bytes = encode(&update);
         let limit = self.max_payload.saturating_sub(4096).max(1);
@@ -1399,6 +1471,7 @@ pub(crate) async fn follow(url: &str, store_path: &Path, until_now: bool) -> Res
         .map_err(nats("story consumer"))?;
     let mut messages = consumer.messages().await.map_err(nats("story consumer"))?;
     let mut applied = 0;
+    let mut results: Option<kv::Store> = None;
     let mut parts: Vec<u8> = Vec::new();
     let mut parts_seen = usize::MAX;
     while let Some(message) = messages.next().await {
@@ -1445,16 +1518,68 @@ pub(crate) async fn follow(url: &str, store_path: &Path, until_now: bool) -> Res
             }
         };
         let update: Update = decode("story update", &whole)?;
-        let mut batch = update.into_batch();
-        batch.states.push((
-            FOLLOW_STATE.into(),
-            serde_json::to_value(FollowState { stories_seq: seq }).unwrap_or_default(),
-        ));
-        store.commit(&batch)?;
+        let mut batches = match update {
+            Update::Results { keys, .. } => {
+                if results.is_none() {
+                    results = Some(
+                        js.get_key_value(RESULTS_BUCKET)
+                            .await
+                            .map_err(nats("results bucket"))?,
+                    );
+                }
+                match &results {
+                    Some(bucket) => stored_batches(bucket, keys).await?,
+                    None => Vec::new(),
+                }
+            }
+            update => vec![update.into_batch()],
+        };
+        // Each story its own transaction, as when it came on the stream; the position moves
+        // with the last, so a follower stopped midway applies the whole record again (story
+        // updates are idempotent upserts).
+        if batches.is_empty() {
+            batches.push(storyfold_store::Batch::default());
+        }
+        let last = batches.len() - 1;
+        for (index, mut batch) in batches.into_iter().enumerate() {
+            if index == last {
+                batch.states.push((
+                    FOLLOW_STATE.into(),
+                    serde_json::to_value(FollowState { stories_seq: seq }).unwrap_or_default(),
+                ));
+            }
+            store.commit(&batch)?;
+        }
         applied += 1;
         if until_now && seq >= end {
             break;
         }
     }
     Ok(applied)
+}
+
+/// The store batches of the story updates stored under `keys` in the results bucket, in order
+/// (read concurrently).
+async fn stored_batches(
+    results: &kv::Store,
+    keys: Vec<String>,
+) -> Result<Vec<storyfold_store::Batch>> {
+    futures_util::stream::iter(keys)
+        .map(|key| async move {
+            let bytes = results
+                .get(key.as_str())
+                .await
+                .map_err(nats("get story result"))?
+                .filter(|bytes| !bytes.is_empty())
+                .ok_or_else(|| Error::Nats {
+                    what: "story result",
+                    message: format!("no stored story update under {key}"),
+                })?;
+            Ok(decode::<Update>("story update", &bytes)?.into_batch())
+        })
+        .buffered(RESULT_FETCHES)
+        .collect::<Vec<Result<storyfold_store::Batch>>>()
+        .await
+        .into_iter()
+        .collect()
 }

@@ -121,6 +121,17 @@ pub enum Update {
         /// (input, reason).
         failures: Vec<(String, String)>,
     },
+    /// Story updates stored in the results bucket (`sf-results`) by the workers that computed
+    /// them, named by key, in the order to apply them. The leader publishes this small record
+    /// instead of fetching and republishing each update's bytes, so a story update crosses
+    /// the server once on its way in; a follower reads each key and applies the
+    /// [`Update::Story`] stored there as if it had come on the stream.
+    Results {
+        /// Articles applied up to this stream sequence.
+        applied_seq: u64,
+        /// Keys in the results bucket, each holding one encoded [`Update::Story`].
+        keys: Vec<String>,
+    },
 }
 
 /// A story's full state after the articles up to `applied_seq` were applied. A follower applies
@@ -148,7 +159,8 @@ pub struct StoryMessage {
 }
 
 impl Update {
-    /// The store batch that applies this update.
+    /// The store batch that applies this update. An [`Update::Results`] names updates stored
+    /// elsewhere: its own batch is empty, the follower applies the stored updates instead.
     pub fn into_batch(self) -> Batch {
         match self {
             Self::Story(message) => {
@@ -175,6 +187,7 @@ impl Update {
                 failures,
                 ..Batch::default()
             },
+            Self::Results { .. } => Batch::default(),
         }
     }
 }

@@ -354,3 +354,35 @@ async fn a_restarted_worker_catches_up_and_republishing_changes_nothing() {
     assert_eq!(again.0, expected.0);
     assert_eq!(again.1, expected.1);
 }
+
+/// Story updates are stored once, in the results bucket, and the story stream names them: a
+/// follower that stops midway and syncs again later resumes after the last record it applied
+/// and reads the stored updates it names, ending with the same stories as one process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_follower_resumes_and_reads_the_stored_story_updates_named_on_the_stream() {
+    let server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let articles = fixtures(40);
+    let expected = reference(&articles, dir.path());
+    let (first, second) = articles.split_at(20);
+    publish(&server.url, first.to_vec(), 8).await.unwrap();
+    let worker = spawn_worker(&server.url, "only");
+    wait_done(&server.url, Duration::from_secs(30))
+        .await
+        .unwrap();
+    let path = dir.path().join("follower.db");
+    let applied_first = sync_stories(&server.url, &path).await.unwrap();
+    assert!(applied_first > 0);
+    publish(&server.url, second.to_vec(), 8).await.unwrap();
+    wait_done(&server.url, Duration::from_secs(30))
+        .await
+        .unwrap();
+    let applied_second = sync_stories(&server.url, &path).await.unwrap();
+    worker.abort();
+    assert!(applied_second > 0, "the second sync applied nothing new");
+    let got = membership(&path);
+    assert_eq!(got.0, expected.0);
+    assert_eq!(got.1, expected.1);
+    // Nothing left to apply: a third sync is a no-op.
+    assert_eq!(sync_stories(&server.url, &path).await.unwrap(), 0);
+}
