@@ -132,6 +132,9 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// How long a statement waits for another connection's lock before failing.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Store {
     /// Opens (creating if needed) the store at `path`, in WAL mode, and migrates its schema.
     ///
@@ -174,7 +177,7 @@ impl Store {
         };
         store
             .conn
-            .busy_timeout(std::time::Duration::from_secs(5))
+            .busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| store.sqlite_error(e))?;
         let version: i64 = store
             .conn
@@ -196,16 +199,30 @@ impl Store {
     }
 
     fn configure(&self) -> Result<()> {
-        // WAL: readers never block the writer; NORMAL sync is durable against process crashes
-        // (kill -9), which is the failure this store promises to survive.
         self.conn
-            .execute_batch(
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.sqlite_error(e))?;
+        // Switching a new file to WAL takes a lock without calling the busy handler, so when
+        // another process opens the same new file at the same moment (`serve --nats` and its
+        // follower) the switch is retried here for up to the busy timeout.
+        let started = std::time::Instant::now();
+        loop {
+            // WAL: readers never block the writer; NORMAL sync is durable against process
+            // crashes (kill -9), which is the failure this store promises to survive.
+            match self.conn.execute_batch(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
                  PRAGMA foreign_keys = ON;",
-            )
-            .and_then(|()| self.conn.busy_timeout(std::time::Duration::from_secs(5)))
-            .map_err(|e| self.sqlite_error(e))
+            ) {
+                Err(e)
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                result => return result.map_err(|e| self.sqlite_error(e)),
+            }
+        }
     }
 
     fn sqlite_error(&self, source: rusqlite::Error) -> Error {
@@ -747,6 +764,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("test.db")).unwrap();
         (dir, store)
+    }
+
+    #[test]
+    fn processes_opening_a_new_file_at_once_both_get_the_schema() {
+        // `serve --nats` and its follower thread open the same new file at the same moment.
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(format!("race-{round}.db"));
+            let barrier = std::sync::Barrier::new(4);
+            std::thread::scope(|scope| {
+                let openers: Vec<_> = (0..4)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            barrier.wait();
+                            Store::open(&path).map(|store| store.article_count())
+                        })
+                    })
+                    .collect();
+                for opener in openers {
+                    assert_eq!(opener.join().unwrap().unwrap().unwrap(), 0);
+                }
+            });
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Versioned schema: each migration runs once, in order, inside a transaction; the version is
 //! kept in `PRAGMA user_version`.
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// Migrations in order; migration `i` brings the schema to version `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -90,24 +90,29 @@ impl From<rusqlite::Error> for MigrateError {
 }
 
 /// Brings the schema up to [`VERSION`].
+///
+/// Each step reads the version inside a write-locked (`IMMEDIATE`) transaction, so two
+/// processes opening a new file at once do not both run a migration: the second waits for the
+/// lock (busy timeout), then finds the step done.
 pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if found > VERSION {
-        return Err(MigrateError::Newer {
-            found,
-            known: VERSION,
-        });
-    }
-    for (index, sql) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(usize::try_from(found).unwrap_or(0))
-    {
-        let tx = conn.transaction()?;
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if found > VERSION {
+            return Err(MigrateError::Newer {
+                found,
+                known: VERSION,
+            });
+        }
+        let Some(sql) = usize::try_from(found)
+            .ok()
+            .and_then(|index| MIGRATIONS.get(index))
+        else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
-        tracing::info!(version = index + 1, "Migrated store schema.");
+        tracing::info!(version = found + 1, "Migrated store schema.");
     }
-    Ok(())
 }
