@@ -9,13 +9,87 @@ fn is_boundary_before(c: Option<char>) -> bool {
     })
 }
 
+/// Open quotes and the spans closed so far, fed one character at a time.
+#[derive(Default)]
+struct Marks {
+    doubles: Vec<Span>,
+    singles: Vec<Span>,
+    open_double: Option<usize>,
+    open_single: Option<usize>,
+    open_guillemet: Option<usize>,
+}
+
+impl Marks {
+    /// Takes character `c` at byte `i`, with its neighbours; characters other than line breaks
+    /// and quote marks change nothing.
+    fn see(&mut self, i: usize, c: char, previous: Option<char>, next: Option<char>) {
+        let after = i + c.len_utf8();
+        match c {
+            '\n' => {
+                self.open_double = None;
+                self.open_single = None;
+                self.open_guillemet = None;
+            }
+            '\u{201c}' | '\u{201e}' => self.open_double = Some(after),
+            '\u{201d}' => {
+                if let Some(start) = self.open_double.take() {
+                    self.doubles.push(Span::new(start, i));
+                }
+            }
+            '"' => {
+                let opener =
+                    is_boundary_before(previous) && next.is_some_and(|n| !n.is_whitespace());
+                match self.open_double {
+                    Some(start) if !opener => {
+                        self.doubles.push(Span::new(start, i));
+                        self.open_double = None;
+                    }
+                    _ if opener => self.open_double = Some(after),
+                    _ => {}
+                }
+            }
+            '\u{ab}' => self.open_guillemet = Some(after),
+            '\u{bb}' => {
+                if let Some(start) = self.open_guillemet.take() {
+                    self.doubles.push(Span::new(start, i));
+                }
+            }
+            '\u{2018}' | '\'' | '\u{2019}' => {
+                let opener = c != '\u{2019}'
+                    && is_boundary_before(previous)
+                    && next.is_some_and(|n| n.is_alphanumeric() || n == '\u{2026}');
+                let closer = previous.is_some_and(|p| !p.is_whitespace())
+                    && next.is_none_or(|n| !n.is_alphanumeric());
+                if opener {
+                    self.open_single = Some(after);
+                } else if closer {
+                    if let Some(start) = self.open_single.take() {
+                        self.singles.push(Span::new(start, i));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The quoted spans, trimmed, in text order.
+    fn finish(self, text: &str) -> Vec<Span> {
+        let Marks {
+            doubles,
+            mut singles,
+            ..
+        } = self;
+        // Single quotes nested in double ones are the speaker quoting someone else.
+        singles.retain(|s| !doubles.iter().any(|d| d.start <= s.start && s.end <= d.end));
+        let mut all: Vec<Span> = doubles.into_iter().chain(singles).collect();
+        all.sort();
+        all.into_iter().filter_map(|s| trim(text, s)).collect()
+    }
+}
+
 /// Finds quoted spans (byte ranges of the words inside the marks).
 pub fn spans(text: &str) -> Vec<Span> {
-    let mut doubles = Vec::new();
-    let mut singles = Vec::new();
-    let mut open_double: Option<usize> = None;
-    let mut open_single: Option<usize> = None;
-    let mut open_guillemet: Option<usize> = None;
+    let mut marks = Marks::default();
     let bytes = text.as_bytes();
     let mut i = 0;
     // Only line breaks and quote marks matter: jump from one to the next by their bytes (ASCII
@@ -31,62 +105,14 @@ pub fn spans(text: &str) -> Vec<Span> {
             i += 1;
             continue;
         };
-        let after = i + c.len_utf8();
         let previous = text.get(..i).and_then(|before| before.chars().next_back());
-        let next = text.get(after..).and_then(|rest| rest.chars().next());
-        match c {
-            '\n' => {
-                open_double = None;
-                open_single = None;
-                open_guillemet = None;
-            }
-            '\u{201c}' | '\u{201e}' => open_double = Some(after),
-            '\u{201d}' => {
-                if let Some(start) = open_double.take() {
-                    doubles.push(Span::new(start, i));
-                }
-            }
-            '"' => {
-                let opener =
-                    is_boundary_before(previous) && next.is_some_and(|n| !n.is_whitespace());
-                match open_double {
-                    Some(start) if !opener => {
-                        doubles.push(Span::new(start, i));
-                        open_double = None;
-                    }
-                    _ if opener => open_double = Some(after),
-                    _ => {}
-                }
-            }
-            '\u{ab}' => open_guillemet = Some(after),
-            '\u{bb}' => {
-                if let Some(start) = open_guillemet.take() {
-                    doubles.push(Span::new(start, i));
-                }
-            }
-            '\u{2018}' | '\'' | '\u{2019}' => {
-                let opener = c != '\u{2019}'
-                    && is_boundary_before(previous)
-                    && next.is_some_and(|n| n.is_alphanumeric() || n == '\u{2026}');
-                let closer = previous.is_some_and(|p| !p.is_whitespace())
-                    && next.is_none_or(|n| !n.is_alphanumeric());
-                if opener {
-                    open_single = Some(after);
-                } else if closer {
-                    if let Some(start) = open_single.take() {
-                        singles.push(Span::new(start, i));
-                    }
-                }
-            }
-            _ => {}
-        }
-        i = after;
+        let next = text
+            .get(i + c.len_utf8()..)
+            .and_then(|rest| rest.chars().next());
+        marks.see(i, c, previous, next);
+        i += c.len_utf8();
     }
-    // Single quotes nested in double ones are the speaker quoting someone else.
-    singles.retain(|s| !doubles.iter().any(|d| d.start <= s.start && s.end <= d.end));
-    let mut all: Vec<Span> = doubles.into_iter().chain(singles).collect();
-    all.sort();
-    all.into_iter().filter_map(|s| trim(text, s)).collect()
+    marks.finish(text)
 }
 
 fn trim(text: &str, span: Span) -> Option<Span> {
@@ -307,69 +333,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Quote spans as found before the byte-wise scan (every character decoded): the scan must
+    /// Quote spans with every character decoded and seen: skipping to the mark bytes must
     /// find the same spans on any text.
     fn reference_spans(text: &str) -> Vec<Span> {
-        let mut doubles = Vec::new();
-        let mut singles = Vec::new();
-        let (mut open_double, mut open_single, mut open_guillemet) = (None, None, None);
-        let mut previous: Option<char> = None;
+        let mut marks = Marks::default();
+        let mut previous = None;
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
-            let next = chars.peek().map(|(_, n)| *n);
-            let after = i + c.len_utf8();
-            match c {
-                '\n' => {
-                    open_double = None;
-                    open_single = None;
-                    open_guillemet = None;
-                }
-                '\u{201c}' | '\u{201e}' => open_double = Some(after),
-                '\u{201d}' => {
-                    if let Some(start) = open_double.take() {
-                        doubles.push(Span::new(start, i));
-                    }
-                }
-                '"' => {
-                    let opener =
-                        is_boundary_before(previous) && next.is_some_and(|n| !n.is_whitespace());
-                    match open_double {
-                        Some(start) if !opener => {
-                            doubles.push(Span::new(start, i));
-                            open_double = None;
-                        }
-                        _ if opener => open_double = Some(after),
-                        _ => {}
-                    }
-                }
-                '\u{ab}' => open_guillemet = Some(after),
-                '\u{bb}' => {
-                    if let Some(start) = open_guillemet.take() {
-                        doubles.push(Span::new(start, i));
-                    }
-                }
-                '\u{2018}' | '\'' | '\u{2019}' => {
-                    let opener = c != '\u{2019}'
-                        && is_boundary_before(previous)
-                        && next.is_some_and(|n| n.is_alphanumeric() || n == '\u{2026}');
-                    let closer = previous.is_some_and(|p| !p.is_whitespace())
-                        && next.is_none_or(|n| !n.is_alphanumeric());
-                    if opener {
-                        open_single = Some(after);
-                    } else if closer {
-                        if let Some(start) = open_single.take() {
-                            singles.push(Span::new(start, i));
-                        }
-                    }
-                }
-                _ => {}
-            }
+            marks.see(i, c, previous, chars.peek().map(|(_, n)| *n));
             previous = Some(c);
         }
-        singles.retain(|s| !doubles.iter().any(|d| d.start <= s.start && s.end <= d.end));
-        let mut all: Vec<Span> = doubles.into_iter().chain(singles).collect();
-        all.sort();
-        all.into_iter().filter_map(|s| trim(text, s)).collect()
+        marks.finish(text)
     }
 
     proptest! {

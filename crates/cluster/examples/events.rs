@@ -108,33 +108,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 clusterer.learn(d);
             }
         }
-        let mut alias = BTreeMap::new();
-        let mut predicted = Vec::with_capacity(docs.len());
-        for d in &docs {
-            let u = clusterer.observe(d);
-            for m in u.merged {
-                alias.insert(m.0, u.story.0.clone());
-            }
-            predicted.push(u.story.0);
-        }
-        let resolve = |mut s: String| {
-            while let Some(n) = alias.get(&s) {
-                s = n.clone();
-            }
-            s
-        };
-        let predicted: Vec<String> = predicted.into_iter().map(resolve).collect();
+        let predicted = harness::final_stories(&mut clusterer, &docs);
         let s = score::clustering(&gold, &predicted);
         println!(
-            "{split} {languages} items {} gold {} pred {} NMI {:.4} ARI {:.4} B3 P {:.4} R {:.4} F1 {:.4} {}",
-            s.items,
-            s.gold_clusters,
-            s.predicted_clusters,
-            s.nmi,
-            s.ari,
-            s.bcubed_precision,
-            s.bcubed_recall,
-            s.bcubed_f1,
+            "{split} {languages} {} {}",
+            harness::scores_line(&s),
             json.get(n).map(String::as_str).unwrap_or("{}")
         );
     }

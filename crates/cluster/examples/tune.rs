@@ -64,25 +64,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for (n, config) in configs.iter().enumerate() {
         let mut clusterer = embedding::attach(config.build()?, &embedder);
-        // Merges rename stories after the fact: map every id to its final survivor.
-        let mut alias = std::collections::BTreeMap::new();
         let start = std::time::Instant::now();
-        let mut predicted = Vec::with_capacity(docs.len());
-        for d in &docs {
-            let u = clusterer.observe(d);
-            for m in u.merged {
-                alias.insert(m.0, u.story.0.clone());
-            }
-            predicted.push(u.story.0);
-        }
+        let predicted = harness::final_stories(&mut clusterer, &docs);
         let elapsed = start.elapsed().as_secs_f64();
-        let resolve = |mut s: String| {
-            while let Some(n) = alias.get(&s) {
-                s = n.clone();
-            }
-            s
-        };
-        let predicted: Vec<String> = predicted.into_iter().map(resolve).collect();
         if let Ok(dump) = std::env::var("DUMP") {
             let lines: Vec<String> = gold
                 .iter()
@@ -93,15 +77,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let s = score::clustering(&gold, &predicted);
         println!(
-            "{split} items {} gold {} pred {} NMI {:.4} ARI {:.4} B3 P {:.4} R {:.4} F1 {:.4} ({:.0} docs/s) {}",
-            s.items,
-            s.gold_clusters,
-            s.predicted_clusters,
-            s.nmi,
-            s.ari,
-            s.bcubed_precision,
-            s.bcubed_recall,
-            s.bcubed_f1,
+            "{split} {} ({:.0} docs/s) {}",
+            harness::scores_line(&s),
             docs.len() as f64 / elapsed,
             json.get(n).map(String::as_str).unwrap_or("{}")
         );

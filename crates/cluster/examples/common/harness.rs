@@ -1,5 +1,7 @@
-//! What the development harnesses (`pairs`, `tune`) share: their arguments and a text-only doc.
-use storyfold_cluster::ClusterConfig;
+//! What the development harnesses (`pairs`, `tune`, `events`) share: their arguments, a text-only
+//! doc, and clustering a stream to scores.
+use storyfold_cluster::score::ClusteringScores;
+use storyfold_cluster::{ClusterConfig, Clusterer};
 use storyfold_model::{Article, ArticleId, ContentHash, Doc};
 
 /// A harness's command line: `FILE [SPLIT] [CONFIG_JSON]...`.
@@ -67,4 +69,44 @@ pub fn doc(id: &str, text: &str) -> Doc {
         times: Vec::new(),
         quotes: Vec::new(),
     }
+}
+
+/// Clusters `docs` in order; each doc's story is its final one (a story merged away later is
+/// replaced by the story that absorbed it).
+#[allow(dead_code)] // `pairs` scores pairs, not clusterings.
+pub fn final_stories(clusterer: &mut Clusterer, docs: &[Doc]) -> Vec<String> {
+    let mut alias = std::collections::BTreeMap::new();
+    let mut predicted = Vec::with_capacity(docs.len());
+    for d in docs {
+        let update = clusterer.observe(d);
+        for merged in update.merged {
+            alias.insert(merged.0, update.story.0.clone());
+        }
+        predicted.push(update.story.0);
+    }
+    predicted
+        .into_iter()
+        .map(|mut story| {
+            while let Some(survivor) = alias.get(&story) {
+                story = survivor.clone();
+            }
+            story
+        })
+        .collect()
+}
+
+/// The scores as one report line.
+#[allow(dead_code)] // `pairs` scores pairs, not clusterings.
+pub fn scores_line(s: &ClusteringScores) -> String {
+    format!(
+        "items {} gold {} pred {} NMI {:.4} ARI {:.4} B3 P {:.4} R {:.4} F1 {:.4}",
+        s.items,
+        s.gold_clusters,
+        s.predicted_clusters,
+        s.nmi,
+        s.ari,
+        s.bcubed_precision,
+        s.bcubed_recall,
+        s.bcubed_f1
+    )
 }
