@@ -90,6 +90,15 @@ fn seq_key(seq: u64) -> String {
     seq.to_string()
 }
 
+/// Key in the docs bucket of the doc the sequencer analysed again for sequence `seq` (not a
+/// number, so the leader's watch for prepared docs passes over it).
+fn restated_key(seq: u64) -> String {
+    format!("r{seq}")
+}
+
+/// Doc-cache key of a restated doc: sequences never reach this bit.
+const RESTATED_CACHE_BIT: u64 = 1 << 63;
+
 /// Aborts the spawned tasks it holds when dropped, so dropping a worker stops all of it.
 #[derive(Default)]
 struct Tasks(Vec<tokio::task::AbortHandle>);
@@ -131,8 +140,9 @@ struct Ctx {
     snapshots: object_store::ObjectStore,
 }
 
-/// Prepared docs this worker holds for story recompute, by article-stream sequence: the ones it
-/// prepared and the ones it fetched, the oldest dropped beyond [`DOC_CACHE`].
+/// Docs this worker holds for story recompute, by article-stream sequence (restated ones with
+/// [`RESTATED_CACHE_BIT`] set): the ones it prepared and the ones it fetched, the oldest dropped
+/// beyond [`DOC_CACHE`].
 #[derive(Default)]
 struct DocCache {
     docs: HashMap<u64, Arc<Doc>>,
@@ -624,18 +634,49 @@ async fn recompute(
     Ok((key, bytes))
 }
 
-/// A prepared doc from the docs bucket, kept in this worker's cache.
-async fn fetch_doc(ctx: &Ctx, shared: &Shared, id: ArticleId, seq: u64) -> Result<Arc<Doc>> {
+/// A member's doc as its story job names it: the prepared one, or the one the sequencer
+/// analysed again.
+#[derive(Clone, Copy)]
+struct MemberDoc {
+    seq: u64,
+    restated: bool,
+}
+
+impl MemberDoc {
+    fn bucket_key(self) -> String {
+        if self.restated {
+            restated_key(self.seq)
+        } else {
+            seq_key(self.seq)
+        }
+    }
+
+    fn cache_key(self) -> u64 {
+        if self.restated {
+            self.seq | RESTATED_CACHE_BIT
+        } else {
+            self.seq
+        }
+    }
+}
+
+/// A member's doc from the docs bucket, kept in this worker's cache.
+async fn fetch_doc(
+    ctx: &Ctx,
+    shared: &Shared,
+    id: ArticleId,
+    member: MemberDoc,
+) -> Result<Arc<Doc>> {
     let bytes = ctx
         .docs
-        .get(seq_key(seq))
+        .get(member.bucket_key())
         .await
         .map_err(nats("get doc"))?
         .ok_or_else(|| Error::MissingDoc(id.clone()))?;
     match decode("prepared article", &bytes)? {
         Prepared::Doc(doc) => {
             let doc = Arc::new(*doc);
-            shared.cache(seq, doc.clone());
+            shared.cache(member.cache_key(), doc.clone());
             Ok(doc)
         }
         Prepared::Failed { .. } => Err(Error::MissingDoc(id)),
@@ -653,20 +694,28 @@ async fn compute_job(
     // Members this worker did not prepare or fetch before come from the docs bucket, fetched
     // concurrently: one round trip each in turn held the job (and this worker's preparing,
     // which waits for story jobs) for as many round trips as missing docs.
-    let cached: Vec<Option<Arc<Doc>>> = job
+    let members: Vec<MemberDoc> = job
         .members
         .iter()
-        .map(|(_, _, seq)| shared.cached(*seq))
+        .map(|(_, _, seq)| MemberDoc {
+            seq: *seq,
+            restated: job.restated.binary_search(seq).is_ok(),
+        })
         .collect();
-    let missing: Vec<(ArticleId, u64)> = job
+    let cached: Vec<Option<Arc<Doc>>> = members
+        .iter()
+        .map(|member| shared.cached(member.cache_key()))
+        .collect();
+    let missing: Vec<(ArticleId, MemberDoc)> = job
         .members
         .iter()
+        .zip(&members)
         .zip(&cached)
         .filter(|(_, doc)| doc.is_none())
-        .map(|((id, _, seq), _)| (id.clone(), *seq))
+        .map(|(((id, _, _), member), _)| (id.clone(), *member))
         .collect();
     let mut fetched = futures_util::stream::iter(missing)
-        .map(|(id, seq)| fetch_doc(ctx, shared, id, seq))
+        .map(|(id, member)| fetch_doc(ctx, shared, id, member))
         .buffered(DOC_FETCHES)
         .collect::<Vec<Result<Arc<Doc>>>>()
         .await
@@ -1061,6 +1110,16 @@ impl Leader<'_> {
         }
         let started = Instant::now();
         let plan = self.sequencer.plan_commit()?;
+        // Restated docs are stored before the snapshot and the jobs that read them, so no job
+        // (and no takeover resuming from the snapshot) can name one that is not there yet.
+        for (seq, doc) in &plan.restated {
+            let payload = encode(&Prepared::Doc(Box::new(doc.clone())));
+            self.ctx
+                .docs
+                .put(restated_key(*seq), payload)
+                .await
+                .map_err(nats("put restated doc"))?;
+        }
         self.snapshot_if_due(plan.applied_seq)?;
         let mut missing = HashMap::with_capacity(plan.jobs.len());
         let mut keys = Vec::with_capacity(plan.jobs.len());
@@ -1151,6 +1210,7 @@ impl Leader<'_> {
             docs,
             jobs,
             failures,
+            ..
         } = inflight.plan;
         let mut new_docs = Vec::new();
         if !docs.is_empty() {

@@ -27,6 +27,10 @@ pub struct Ledger {
     pub story_of: BTreeMap<ArticleId, StoryId>,
     /// Copy -> its link to the original.
     pub links: BTreeMap<ArticleId, CopyLink>,
+    /// Sequences whose doc the sequencer analysed again (the template learner stripped a
+    /// paragraph): story jobs read those members' docs as restated here, not as prepared.
+    #[serde(default)]
+    pub restated: BTreeSet<u64>,
 }
 
 /// Members and aliases of one story.
@@ -60,6 +64,7 @@ pub enum Applied {
 #[derive(Default)]
 struct Pending {
     new_docs: Vec<ArticleId>,
+    restated: Vec<(u64, Doc)>,
     links: BTreeSet<ArticleId>,
     touched: BTreeSet<StoryId>,
     failures: Vec<(String, String)>,
@@ -260,6 +265,8 @@ impl Sequencer {
         article.id = id.clone();
         if article.boilerplate.len() != boilerplate {
             doc = self.analyzer.analyze(article);
+            self.ledger.restated.insert(seq);
+            self.pending.restated.push((seq, doc.clone()));
         } else {
             doc.article.id = id.clone();
         }
@@ -405,6 +412,7 @@ impl Sequencer {
                 .cloned()
                 .collect();
             let mut job_members = Vec::with_capacity(record.members.len());
+            let mut restated = Vec::new();
             for (article, reason) in &record.members {
                 let seq = *self
                     .ledger
@@ -412,7 +420,11 @@ impl Sequencer {
                     .get(article)
                     .ok_or_else(|| Error::MissingDoc(article.clone()))?;
                 job_members.push((article.clone(), reason.clone(), seq));
+                if self.ledger.restated.contains(&seq) {
+                    restated.push(seq);
+                }
             }
+            restated.sort_unstable();
             let new_links = record
                 .members
                 .iter()
@@ -426,13 +438,16 @@ impl Sequencer {
                 members: job_members,
                 links,
                 new_links,
+                restated,
             });
         }
         let failures = std::mem::take(&mut self.pending.failures);
+        let restated = std::mem::take(&mut self.pending.restated);
         self.pending = Pending::default();
         Ok(Plan {
             applied_seq,
             docs,
+            restated,
             jobs,
             failures,
         })
@@ -446,6 +461,9 @@ pub struct Plan {
     pub applied_seq: u64,
     /// Docs of the articles new since the previous commit.
     pub docs: Vec<Doc>,
+    /// The new docs the sequencer analysed again, by sequence: they must be where story jobs
+    /// read restated docs (see [`StoryJob::restated`]) before the jobs are published.
+    pub restated: Vec<(u64, Doc)>,
     /// One job per story to recompute.
     pub jobs: Vec<StoryJob>,
     /// Inputs that could not be extracted.
@@ -605,7 +623,14 @@ mod tests {
             let stored = store.story_of(article).unwrap().unwrap();
             assert_eq!(&store.resolve_story(&stored).unwrap().unwrap(), story);
         }
-        let docs = sequencer.plan_commit().unwrap().docs;
+        let plan = sequencer.plan_commit().unwrap();
+        // The re-analysed doc goes out with the plan, and the story job names it as restated.
+        assert!(plan
+            .restated
+            .iter()
+            .any(|(seq, doc)| *seq == 4 && !doc.text.contains("Lamplighters")));
+        assert!(plan.jobs.iter().any(|job| job.restated.contains(&4)));
+        let docs = plan.docs;
         assert_eq!(docs.len(), 4);
         // The first sightings are kept; once the outlet has used the footer in three unrelated
         // articles it is template, stripped before analysis.

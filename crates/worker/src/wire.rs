@@ -211,6 +211,11 @@ pub struct StoryJob {
     /// Copy links of members that are new since the previous commit (what a follower has not
     /// been sent yet).
     pub new_links: Vec<CopyLink>,
+    /// Member sequences (ascending) whose doc the sequencer analysed again after template
+    /// learning stripped a paragraph: read from the restated doc, not the prepared one, so the
+    /// story is computed from the same text as in `storyfold run`. Absent when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restated: Vec<u64>,
 }
 
 impl StoryJob {
