@@ -2,7 +2,8 @@
 //! crate, and lists the worst pages:
 //! `cargo run --release -p storyfold-extract --example aeb -- ../shared/data/aeb [WORST]`.
 //! A development aid; `storyfold eval extraction` is the user-facing command.
-//! `ASSUME_ARTICLE=1` sets `ExtractConfig::assume_article`.
+//! `ASSUME_ARTICLE=1` sets `ExtractConfig::assume_article`; `NO_STRIP=1` clears
+//! `ExtractConfig::strip_unread_markup`.
 //! `DUMP=1` prints each removed paragraph to stderr as `BP<TAB>page<TAB>text`.
 use std::io::Read;
 use storyfold_extract::{score, ExtractConfig};
@@ -18,6 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let truth = truth.as_object().ok_or("ground truth is not an object")?;
     let config = ExtractConfig {
         assume_article: std::env::var("ASSUME_ARTICLE").is_ok(),
+        strip_unread_markup: std::env::var("NO_STRIP").is_err(),
         ..ExtractConfig::default()
     };
     let extractor = config.build()?;

@@ -3,7 +3,8 @@
 //!
 //! - HTML: the charset is decided from the BOM, then `<meta charset>`/http-equiv, else detected;
 //!   the main text comes from `rs-trafilatura` (the best crate measured on the article-extraction
-//!   benchmark here, see `docs/RESULTS.md`), and metadata (title, byline, outlet,
+//!   benchmark here, see `docs/RESULTS.md`; it is handed the page without script bodies, style
+//!   sheets, SVG content and comments, which it never keeps), and metadata (title, byline, outlet,
 //!   publication date with the field it came from, canonical URL, language) from one pass of our
 //!   own tag scanner over JSON-LD, OpenGraph, meta tags, `<time>` and byline markup.
 //! - Plain text: lines are paragraphs; the headline, boilerplate lines (share prompts, "Read
@@ -36,6 +37,7 @@ mod lines;
 mod markup;
 mod plain;
 pub mod score;
+mod strip;
 mod template;
 
 pub use template::{LineStats, Sighting, TemplateConfig, TemplateLearner, TemplateState};
@@ -86,6 +88,10 @@ pub struct ExtractConfig {
     /// quarter of extraction time, but skipping it cost 0.0012 F1 on AEB (one listing-like
     /// page then came out with its whole sidebar).
     pub assume_article: bool,
+    /// Hand the main-text crate the page without script bodies (JSON-LD kept), style sheets,
+    /// SVG content and comments, which it parses, clones and walks but never keeps (over half
+    /// the bytes of an AEB page). Metadata is read from the whole page first.
+    pub strip_unread_markup: bool,
 }
 
 impl Default for ExtractConfig {
@@ -95,6 +101,7 @@ impl Default for ExtractConfig {
             detect_language: true,
             use_article_body: true,
             assume_article: false,
+            strip_unread_markup: true,
         }
     }
 }
@@ -197,7 +204,11 @@ impl Extractor {
         let markup = markup::scan(text.as_bytes());
         let meta = html::page_meta(&markup, raw.url.as_deref());
         let text = html::collapse_source_newlines(text);
-        let mut paragraphs = html::main_text(&text, self.config.assume_article);
+        let mut paragraphs = if self.config.strip_unread_markup {
+            html::main_text(&strip::strip_unread(&text), self.config.assume_article)
+        } else {
+            html::main_text(&text, self.config.assume_article)
+        };
         if paragraphs.is_empty() {
             paragraphs = html::paragraph_text(&text);
         }
