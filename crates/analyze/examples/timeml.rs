@@ -2,7 +2,8 @@
 //! CLI: `cargo run --release -p storyfold-analyze --example timeml -- DIR [--errors N] [PART]
 //! [--half dev|heldout]`. `--half dev` keeps the first half of each folder's files (sorted by
 //! name), `--half heldout` the second half: rules are written looking at `dev` only, and
-//! `heldout` is the unseen figure.
+//! `heldout` is the unseen figure. `--fold a|b` then keeps the even- or odd-numbered files of that
+//! selection (sorted by path), so a rule found on one fold can be checked on the other.
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use storyfold_analyze::score::{parse_timeml, Counts, Timex};
@@ -38,6 +39,11 @@ fn main() {
         .position(|a| a == "--half")
         .and_then(|i| args.get(i + 1))
         .cloned();
+    let fold = args
+        .iter()
+        .position(|a| a == "--fold")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let mut files = Vec::new();
     collect(&dir, &mut files);
     files.sort();
@@ -57,6 +63,15 @@ fn main() {
                     v[cut..].to_vec()
                 }
             })
+            .collect();
+    }
+    if let Some(fold) = fold {
+        let keep = usize::from(fold == "b");
+        files = files
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == keep)
+            .map(|(_, f)| f)
             .collect();
     }
     let analyzer = AnalyzeConfig::default()
