@@ -4,9 +4,11 @@
 //! two articles that belong apart; pairs in between are left out as ambiguous. The articles are
 //! clustered online in a fixed pseudo-random order and scored with NMI, ARI and B-cubed.
 //!
-//! `cargo run -p storyfold-cluster --example events -- FILE dev|test|all en|same|all [CONFIG]...`
-//! `en`: en-en rows; `same`: rows whose two sides share a language; `all`: every row.
-//! With `WARM=1` the IDF is learned from every kept text first (as `storyfold eval similarity`
+//! `cargo run -p storyfold-cluster --example events -- FILE dev|test|all en|same|all|LANG|LANG-LANG [CONFIG]...`
+//! `en`: en-en rows; `same`: rows whose two sides share a language; `all`: every row; any other
+//! language code (`de`) its rows with that language on both sides, `xx-yy` that pair of languages.
+//! With `WHY=path` each configuration's joins (gold story, story, score, shared terms) are written
+//! to `path.N`. With `WARM=1` the IDF is learned from every kept text first (as `storyfold eval similarity`
 //! does); by default it is learned online, as in a stream.
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -55,9 +57,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let keep = keep
             && match languages.as_str() {
-                "en" => l1 == "en" && l2 == "en",
                 "same" => l1 == l2,
-                _ => true,
+                "all" => true,
+                // `xx-yy`: rows of that language pair, either way round.
+                pair if pair.contains('-') => {
+                    pair == format!("{l1}-{l2}") || pair == format!("{l2}-{l1}")
+                }
+                // A language code: rows with that language on both sides.
+                code => l1 == code && l2 == code,
             };
         let overall = v["overall"].as_f64().ok_or("overall")?;
         if !keep || (overall > 1.5 && overall < 3.0) {
@@ -108,7 +115,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 clusterer.learn(d);
             }
         }
+        if let Ok(path) = std::env::var("WHY") {
+            // Per article: gold story, joined story, score, shared terms (for error analysis).
+            let mut probe = config.build()?;
+            let mut lines = Vec::new();
+            for (d, g) in docs.iter().zip(&gold) {
+                let update = probe.observe(d);
+                lines.push(format!(
+                    "{}\t{}\t{g}\t{}\t{:.3}\t{}",
+                    d.article.id.0,
+                    d.language.as_deref().unwrap_or(""),
+                    update.story.0,
+                    update.reason.score,
+                    update.reason.shared_terms.join(" ")
+                ));
+            }
+            std::fs::write(format!("{path}.{n}"), lines.join("\n"))?;
+        }
         let predicted = harness::final_stories(&mut clusterer, &docs);
+        if let Ok(path) = std::env::var("WHY") {
+            let lines: Vec<String> = docs
+                .iter()
+                .zip(&predicted)
+                .map(|(d, p)| format!("{}\t{p}", d.article.id.0))
+                .collect();
+            std::fs::write(format!("{path}.{n}.final"), lines.join("\n"))?;
+        }
         let s = score::clustering(&gold, &predicted);
         println!(
             "{split} {languages} {} {}",
