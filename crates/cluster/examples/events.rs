@@ -143,8 +143,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let s = score::clustering(&gold, &predicted);
         println!(
-            "{split} {languages} {} {}",
-            harness::scores_line(&s),
+            "{split} {languages} {s} {}",
             json.get(n).map(String::as_str).unwrap_or("{}")
         );
     }

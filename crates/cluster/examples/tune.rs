@@ -77,8 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let s = score::clustering(&gold, &predicted);
         println!(
-            "{split} {} ({:.0} docs/s) {}",
-            harness::scores_line(&s),
+            "{split} {s} ({:.0} docs/s) {}",
             docs.len() as f64 / elapsed,
             json.get(n).map(String::as_str).unwrap_or("{}")
         );

@@ -23,6 +23,24 @@ pub struct ClusteringScores {
     pub bcubed_f1: f64,
 }
 
+/// One report line, as `storyfold eval clustering` and the cluster harnesses print it.
+impl std::fmt::Display for ClusteringScores {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "items {} gold stories {} predicted {} | NMI {:.4} ARI {:.4} B-cubed P {:.4} R {:.4} F1 {:.4}",
+            self.items,
+            self.gold_clusters,
+            self.predicted_clusters,
+            self.nmi,
+            self.ari,
+            self.bcubed_precision,
+            self.bcubed_recall,
+            self.bcubed_f1
+        )
+    }
+}
+
 fn choose2(n: u64) -> f64 {
     (n as f64) * (n.saturating_sub(1) as f64) / 2.0
 }

@@ -136,20 +136,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         let gold: Vec<i64> = chosen.iter().map(|(c, _)| *c).collect();
         let s = score::clustering(&gold, &predicted);
         println!(
-            "googlenews {} split={split}: items {} gold stories {} predicted {} | NMI {:.4} \
-             ARI {:.4} B-cubed P {:.4} R {:.4} F1 {:.4}",
+            "googlenews {} split={split}: {s}",
             args.googlenews
                 .file_name()
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            s.items,
-            s.gold_clusters,
-            s.predicted_clusters,
-            s.nmi,
-            s.ari,
-            s.bcubed_precision,
-            s.bcubed_recall,
-            s.bcubed_f1
         );
     }
     Ok(())

@@ -1,6 +1,5 @@
 //! What the development harnesses (`pairs`, `tune`, `events`) share: their arguments, a text-only
 //! doc, and clustering a stream to scores.
-use storyfold_cluster::score::ClusteringScores;
 use storyfold_cluster::{ClusterConfig, Clusterer};
 use storyfold_model::{Article, ArticleId, ContentHash, Doc};
 
@@ -93,20 +92,4 @@ pub fn final_stories(clusterer: &mut Clusterer, docs: &[Doc]) -> Vec<String> {
             story
         })
         .collect()
-}
-
-/// The scores as one report line.
-#[allow(dead_code)] // `pairs` scores pairs, not clusterings.
-pub fn scores_line(s: &ClusteringScores) -> String {
-    format!(
-        "items {} gold {} pred {} NMI {:.4} ARI {:.4} B3 P {:.4} R {:.4} F1 {:.4}",
-        s.items,
-        s.gold_clusters,
-        s.predicted_clusters,
-        s.nmi,
-        s.ari,
-        s.bcubed_precision,
-        s.bcubed_recall,
-        s.bcubed_f1
-    )
 }
