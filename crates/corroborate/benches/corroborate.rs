@@ -7,6 +7,15 @@
 //! - `zipf_stories_of_20_articles`: 60 facts per story worded from a 5,000-word vocabulary drawn
 //!   with Zipf frequencies (s = 1), each with its own numbers; an article tells 20 of them in its
 //!   own order, dropping a word here and there.
+//! - `googlenews_ts_stories_of_20_articles`: real stories, when `../shared/data` is present
+//!   (else skipped with a message): the first 20 items (title + snippet, as the data set gives
+//!   them: lower-cased, stop words removed) of each of the first 16 GoogleNews-TS gold clusters
+//!   that hold 20 or more, run through the pipeline's analysis and dedup stages with their
+//!   default settings. `STORYFOLD_DATA` overrides the data folder.
+//! - `semeval_stories_of_20_articles`: real news text, when the data is present: the English
+//!   pairs of the SemEval-2022 task 8 training set judged the same story (Overall <= 2), ten
+//!   pairs (20 articles, about 1,000 characters each as the set gives them) per story, the same
+//!   analysis and dedup. Each story mixes ten events, two articles each.
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use storyfold_corroborate::CorroborateConfig;
 use storyfold_model::{
@@ -473,5 +482,182 @@ fn dump(_: &mut Criterion) {
     std::fs::write(&path, out).expect("writable dump path");
 }
 
-criterion_group!(benches, dump, bench, bench_zipf);
+/// The evaluation data folder (`../shared/data` beside the repository), when present.
+fn data_dir() -> Option<std::path::PathBuf> {
+    let dir = match std::env::var_os("STORYFOLD_DATA") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+    };
+    dir.is_dir().then_some(dir)
+}
+
+const REAL_STORIES: usize = 16;
+
+/// A story with its analysed articles and copy links, as `corroborate` takes them.
+type BenchStory = (Story, Vec<Doc>, Vec<CopyLink>);
+
+/// Real stories from GoogleNews-TS (see the file header), or `None` when the data is absent.
+fn googlenews_stories() -> Option<Vec<BenchStory>> {
+    let path = data_dir()?.join("googlenews/TS");
+    let text = std::fs::read_to_string(&path).ok()?;
+    // Items of each cluster in file order; clusters in order of their first item.
+    let mut order: Vec<u64> = Vec::new();
+    let mut items: std::collections::HashMap<u64, Vec<String>> = Default::default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let value: serde_json::Value = serde_json::from_str(line).expect("GoogleNews-TS is JSONL");
+        let cluster = value["cluster"].as_u64().expect("numeric cluster");
+        let item = value["text"].as_str().expect("text").to_string();
+        let list = items.entry(cluster).or_default();
+        if list.is_empty() {
+            order.push(cluster);
+        }
+        list.push(item);
+    }
+    let analyzer = storyfold_analyze::AnalyzeConfig::default()
+        .build()
+        .expect("default analyze config");
+    let stories = order
+        .iter()
+        .filter(|c| items[c].len() >= ARTICLES)
+        .take(REAL_STORIES)
+        .map(|&cluster| {
+            real_story(
+                &analyzer,
+                &format!("g{cluster}"),
+                &items[&cluster][..ARTICLES],
+            )
+        })
+        .collect();
+    Some(stories)
+}
+
+/// Real stories from the SemEval-2022 task 8 pairs (see the file header), or `None` when the
+/// data is absent.
+fn semeval_stories() -> Option<Vec<BenchStory>> {
+    let path = data_dir()?.join("semeval2022-task8/training_set.csv");
+    let mut reader = csv::Reader::from_path(&path).ok()?;
+    let headers = reader.headers().expect("csv header").clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .expect("SemEval column")
+    };
+    let (lang1, lang2, text1, text2, overall) = (
+        column("lang1"),
+        column("lang2"),
+        column("text1"),
+        column("text2"),
+        column("Overall"),
+    );
+    let mut texts = Vec::new();
+    for record in reader.records() {
+        let record = record.expect("SemEval row");
+        let same_story = record[overall].parse::<f64>().is_ok_and(|o| o <= 2.0);
+        if &record[lang1] == "en" && &record[lang2] == "en" && same_story {
+            texts.push(record[text1].to_string());
+            texts.push(record[text2].to_string());
+        }
+    }
+    let analyzer = storyfold_analyze::AnalyzeConfig::default()
+        .build()
+        .expect("default analyze config");
+    let stories = texts
+        .chunks_exact(ARTICLES)
+        .take(REAL_STORIES)
+        .enumerate()
+        .map(|(s, chunk)| real_story(&analyzer, &format!("e{s}"), chunk))
+        .collect();
+    Some(stories)
+}
+
+/// A story of real texts through the pipeline's analysis and dedup (default settings).
+fn real_story(analyzer: &storyfold_analyze::Analyzer, name: &str, texts: &[String]) -> BenchStory {
+    let mut deduper = storyfold_dedup::DedupConfig::default()
+        .build()
+        .expect("default dedup config");
+    let mut links = Vec::new();
+    let docs: Vec<Doc> = texts
+        .iter()
+        .enumerate()
+        .map(|(k, text)| {
+            let doc = analyzer.analyze(Article {
+                id: format!("{name}-{k}").into(),
+                source: "data".into(),
+                url: None,
+                outlet: None,
+                title: None,
+                byline: None,
+                published: None,
+                language: None,
+                paragraphs: vec![text.clone()],
+                boilerplate: vec![],
+                content_hash: ContentHash::of_text(text),
+            });
+            links.extend(deduper.observe(&doc));
+            doc
+        })
+        .collect();
+    let story = Story {
+        id: StoryId::from(format!("s-{name}")),
+        aliases: vec![],
+        articles: docs.iter().map(|d| d.article.id.clone()).collect(),
+        title: name.to_string(),
+        first_seen: None,
+        last_seen: None,
+        reasons: vec![],
+    };
+    (story, docs, links)
+}
+
+fn bench_real(c: &mut Criterion) {
+    let corroborator = CorroborateConfig::default()
+        .build()
+        .expect("default config");
+    let cases = [
+        ("googlenews_ts_stories_of_20_articles", googlenews_stories()),
+        ("semeval_stories_of_20_articles", semeval_stories()),
+    ];
+    let mut group = c.benchmark_group("corroborate");
+    for (name, stories) in cases {
+        let Some(stories) = stories else {
+            eprintln!(
+                "Skipped {name}: no evaluation data at ../shared/data (set STORYFOLD_DATA to \
+                 the data folder)."
+            );
+            continue;
+        };
+        group.throughput(Throughput::Elements(stories.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                for (story, docs, links) in &stories {
+                    let result = corroborator.corroborate(story, docs, links);
+                    assert!(!result.claims.is_empty());
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+/// With `CORROBORATE_DUMP_REAL=PATH`, writes every real bench story's result as JSON, like
+/// `CORROBORATE_DUMP` for the synthetic ones.
+fn dump_real(_: &mut Criterion) {
+    let Ok(path) = std::env::var("CORROBORATE_DUMP_REAL") else {
+        return;
+    };
+    let stories = googlenews_stories().into_iter().chain(semeval_stories());
+    let corroborator = CorroborateConfig::default()
+        .build()
+        .expect("default config");
+    let mut out = String::new();
+    for (story, docs, links) in stories.flatten().collect::<Vec<_>>().iter() {
+        let result = corroborator.corroborate(story, docs, links);
+        out.push_str(&serde_json::to_string(&result).expect("serializable"));
+        out.push('\n');
+    }
+    std::fs::write(&path, out).expect("writable dump path");
+}
+
+criterion_group!(benches, dump, dump_real, bench, bench_zipf, bench_real);
 criterion_main!(benches);

@@ -564,6 +564,12 @@ struct Hot {
     max_fact_weight: f32,
     doc: usize,
     has_dates: bool,
+    /// Whether the unit has a date range (what anchors a pair from a similarity of 0.1).
+    has_range: bool,
+    /// Whether the unit has a number (what a number conflict or a shared count needs).
+    has_numbers: bool,
+    /// Whether every date of the unit is a single day.
+    single_days: bool,
 }
 
 struct UnionFind {
@@ -705,11 +711,11 @@ pub(crate) fn align(
         .iter()
         .map(|d| d.published.as_ref().map(|p| p.date))
         .collect();
-    let mut shared = vec![0.0f32; units.len()];
-    // Per candidate, a bit per term kind the pair has in common.
-    let mut shared_kinds = vec![0u8; units.len()];
-    let kind_bit: Vec<u8> = (0..interner.len())
-        .map(|t| 1u8 << (interner.kind(t as u32) as u8))
+    // Per candidate, the shared weight and a bit per term kind the pair has in common, side
+    // by side so that one add touches one place; per term, its weight and kind bit likewise.
+    let mut shared: Vec<(f32, u8)> = vec![(0.0, 0); units.len()];
+    let term_add: Vec<(f32, u8)> = (0..interner.len())
+        .map(|t| (weights[t], 1u8 << (interner.kind(t as u32) as u8)))
         .collect();
     let entity_bit = 1u8 << (TermKind::Entity as u8);
     let word_bit = 1u8 << (TermKind::Word as u8);
@@ -720,14 +726,14 @@ pub(crate) fn align(
     // (the same call gives the same answer) only for the first pair of each two claims.
     let mut conflicts: Vec<(u32, u32)> = Vec::new();
     let date_bit = 1u8 << (TermKind::Date as u8);
-    // A pair of different articles with no common date counts only at these similarities
-    // (of the rest, for a contradiction; sharing a date, a range anchors from 0.1): see the
-    // conditions below. The margin keeps float rounding on the side of looking.
-    let floor = config
-        .align_similarity
-        .min(config.contradiction_similarity)
-        .min(0.2)
-        * 0.999;
+    // The least similarity (of the whole, or of the rest for a contradiction) each rule
+    // below asks of a pair of different articles: see the conditions there. The margins keep
+    // float rounding on the side of looking.
+    let sim_floor = config.align_similarity.min(0.3) * 0.999;
+    let count_floor = 0.2 * 0.999;
+    let conflict_floor = config.contradiction_similarity * 0.999;
+    let common_floor = 4.0 * 0.999;
+    let number_bit = 1u8 << (TermKind::Number as u8);
     let repeat_floor = config.repeat_similarity * 0.999;
     let mut pair_sim: FxHashMap<(u32, u32), f32> = FxHashMap::default();
     // What the first checks of a pair read, packed apart from the units (which are large) so
@@ -740,37 +746,46 @@ pub(crate) fn align(
             max_fact_weight: u.max_fact_weight,
             doc: u.doc,
             has_dates: !u.dates.is_empty(),
+            has_range: u.dates.iter().any(|d| d.is_range),
+            has_numbers: !u.numbers.is_empty(),
+            single_days: u.dates.iter().all(|d| d.interval.start == d.interval.end),
         })
         .collect();
     for i in 0..units.len() {
         if !eligible[i] {
             continue;
         }
+        // Candidates in unit order: read off in order when the postings reach many later
+        // units (the common case: frequent words), else listed as met, then sorted. Either way
+        // the same units in the same order.
+        let reach: usize = units[i]
+            .terms
+            .iter()
+            .map(|&t| postings(t).len() - next_in_postings[t as usize] - 1)
+            .sum();
+        let dense = reach * 8 > units.len();
         for &t in &units[i].terms {
             // Postings are in unit order and hold `i` once: the later units start right after.
             let at = next_in_postings[t as usize];
             next_in_postings[t as usize] += 1;
+            let (weight, bit) = term_add[t as usize];
             for &j in &postings(t)[at + 1..] {
-                let j = j as usize;
-                if shared[j] == 0.0 {
-                    touched.push(j);
+                let acc = &mut shared[j as usize];
+                if !dense && acc.0 == 0.0 {
+                    touched.push(j as usize);
                 }
-                shared[j] += weights[t as usize];
-                shared_kinds[j] |= kind_bit[t as usize];
+                acc.0 += weight;
+                acc.1 |= bit;
             }
         }
-        // Candidates in unit order: sorted, or read off in order when most units were touched.
-        if touched.len() * 8 > units.len() {
-            touched.clear();
-            touched.extend((i + 1..units.len()).filter(|&j| shared[j] != 0.0));
+        if dense {
+            touched.extend((i + 1..units.len()).filter(|&j| shared[j].0 != 0.0));
         } else {
             touched.sort_unstable();
         }
         let hot_i = hot[i];
         for &j in &touched {
-            let mut common = shared[j];
-            shared[j] = 0.0;
-            let kinds = std::mem::take(&mut shared_kinds[j]);
+            let (mut common, kinds) = std::mem::take(&mut shared[j]);
             let shares_entity = kinds & entity_bit != 0;
             let hot_j = &hot[j];
             let total = hot_i.weight + hot_j.weight;
@@ -780,7 +795,10 @@ pub(crate) fn align(
             // Skip, without the date and conflict checks, a pair that cannot reach any of the
             // thresholds below even with every date of `a` compatible and the heaviest facts
             // of both taken out as conflicting. Exact: the bound is never below the value.
-            let most_common = if !hot_j.has_dates {
+            // Single days nest only when equal, and equal days are one term: such pairs add
+            // nothing in `compatible_dates`.
+            let single_days = hot_i.single_days && hot_j.single_days;
+            let most_common = if !hot_j.has_dates || single_days {
                 common
             } else {
                 common + hot_i.half_date_weight
@@ -789,14 +807,41 @@ pub(crate) fn align(
                 if 2.0 * most_common / total < repeat_floor {
                     continue;
                 }
-            } else if kinds & date_bit == 0 {
+            } else {
+                let sim_bound = 2.0 * most_common / total;
                 let least_rest = total - (hot_i.max_fact_weight + hot_j.max_fact_weight);
-                if least_rest > 0.0 && 2.0 * most_common / least_rest < floor {
+                let rest_bound = if least_rest > 0.0 {
+                    2.0 * most_common / least_rest
+                } else {
+                    f32::INFINITY
+                };
+                // What each rule below asks at the least, read off what the pair shares: a
+                // range anchor needs a common date and a range on both sides; a count told
+                // twice a common entity and number; a number conflict anchored at a common
+                // entity and word needs numbers on both sides; every other rule asks
+                // `sim_floor` of the similarity or `conflict_floor` of the rest.
+                let range_anchor = kinds & date_bit != 0 && hot_i.has_range && hot_j.has_range;
+                let may_count =
+                    shares_entity && kinds & number_bit != 0 && sim_bound >= count_floor;
+                let may_conflict = rest_bound >= conflict_floor && most_common >= common_floor;
+                let may_anchor_number = shares_entity
+                    && kinds & word_bit != 0
+                    && hot_i.has_numbers
+                    && hot_j.has_numbers
+                    && rest_bound >= count_floor;
+                if !(range_anchor
+                    || sim_bound >= sim_floor
+                    || may_count
+                    || may_conflict
+                    || may_anchor_number)
+                {
                     continue;
                 }
             }
             let (a, b) = (&units[i], &units[j]);
-            common += compatible_dates(a, b, &weights);
+            if !single_days {
+                common += compatible_dates(a, b, &weights);
+            }
             let sim = 2.0 * common / total;
             if a.doc == b.doc {
                 if sim >= config.repeat_similarity {

@@ -89,33 +89,70 @@ pub fn merge(docs: &[Doc]) -> StoryEntities {
             .unwrap_or(EntityKind::Other)
     };
     let keys: Vec<&String> = names.keys().collect();
+    let kinds: Vec<EntityKind> = keys.iter().map(|k| kind_of(&names[*k].0)).collect();
+    // Each key's words as a sorted set of ids, and per word the keys that hold it (in key
+    // order): a longer name must hold every word of `k`, so it is among the keys of any one of
+    // them, and the scan over all keys per key (quadratic in the story's names) is not needed.
+    let mut word_ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut holders: Vec<Vec<usize>> = Vec::new();
+    let key_words: Vec<Vec<u32>> = keys
+        .iter()
+        .enumerate()
+        .map(|(ki, k)| {
+            let mut ids: Vec<u32> = k
+                .split(' ')
+                .map(|w| {
+                    let next = word_ids.len() as u32;
+                    *word_ids.entry(w).or_insert(next)
+                })
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for &w in &ids {
+                if holders.len() <= w as usize {
+                    holders.resize(w as usize + 1, Vec::new());
+                }
+                holders[w as usize].push(ki);
+            }
+            ids
+        })
+        .collect();
+    // Whether every word of `small` is a word of `large` (both sorted sets).
+    let subset = |small: &[u32], large: &[u32]| {
+        let mut rest = large.iter();
+        small.iter().all(|w| rest.any(|x| x == w))
+    };
     let mut target: BTreeMap<&str, &str> = BTreeMap::new();
-    for k in &keys {
-        let kind = kind_of(&names[*k].0);
+    for (ki, k) in keys.iter().enumerate() {
+        let kind = kinds[ki];
         if !matches!(kind, EntityKind::Person | EntityKind::Other) {
             continue;
         }
-        let words: Vec<&str> = k.split(' ').collect();
-        let longer: Vec<&&String> = keys
+        let words = &key_words[ki];
+        // A key has a word (keys are never empty), so `probe` exists; its holders include
+        // `k` itself.
+        let Some(probe) = words.iter().min_by_key(|&&w| holders[w as usize].len()) else {
+            continue;
+        };
+        let longer: Vec<usize> = holders[*probe as usize]
             .iter()
-            .filter(|o| {
-                o.len() > k.len()
-                    && kind_of(&names[**o].0) == kind
-                    && words.iter().all(|w| o.split(' ').any(|x| x == *w))
+            .copied()
+            .filter(|&o| {
+                keys[o].len() > k.len() && kinds[o] == kind && subset(words, &key_words[o])
             })
             .collect();
         // Only names that are not themselves parts of a longer one can be targets.
-        let maximal: Vec<&&String> = longer
+        let maximal: Vec<usize> = longer
             .iter()
-            .filter(|o| {
-                !longer.iter().any(|p| {
-                    p.len() > o.len() && o.split(' ').all(|w| p.split(' ').any(|x| x == w))
-                })
-            })
             .copied()
+            .filter(|&o| {
+                !longer
+                    .iter()
+                    .any(|&p| keys[p].len() > keys[o].len() && subset(&key_words[o], &key_words[p]))
+            })
             .collect();
         if maximal.len() == 1 {
-            target.insert(k.as_str(), maximal[0].as_str());
+            target.insert(k.as_str(), keys[maximal[0]].as_str());
         }
     }
     let resolve = |k: &str| -> String { target.get(k).copied().unwrap_or(k).to_string() };
@@ -229,5 +266,29 @@ mod tests {
         assert_eq!(xi.articles, vec!["a".into(), "b".into()]);
         assert_eq!(xi.kind, EntityKind::Person);
         assert_eq!(merged.of(1, 0), merged.of(0, 0));
+    }
+
+    #[test]
+    fn a_name_joins_the_longest_name_holding_its_words_of_the_same_kind() {
+        let docs = vec![
+            doc("a", "[Ana|P] and [Ana Lund|P] met [Ana Maria Lund|P]."),
+            doc(
+                "b",
+                "[Lund|L] is a town; [Maria|P] met [Bo|P] and [Bo Berg|P].",
+            ),
+            doc("c", "[Bo Berg Sund|P] and [Bo Sund|P] came."),
+        ];
+        let merged = merge(&docs);
+        let name = |d: usize, m: usize| merged.entities[merged.of(d, m)].name.as_str();
+        // Every part of the one maximal name holding it joins it.
+        assert_eq!(name(0, 0), "Ana Maria Lund");
+        assert_eq!(name(0, 1), "Ana Maria Lund");
+        assert_eq!(name(1, 1), "Ana Maria Lund");
+        // A place named like a person's word stays a place.
+        assert_eq!(name(1, 0), "Lund");
+        // "Bo Berg" and "Bo Sund" are both inside "Bo Berg Sund", the one maximal name.
+        assert_eq!(name(1, 2), "Bo Berg Sund");
+        assert_eq!(name(1, 3), "Bo Berg Sund");
+        assert_eq!(name(2, 1), "Bo Berg Sund");
     }
 }
