@@ -4,10 +4,10 @@
 //! ```text
 //! publish ──► stream SF_ARTICLES (sf.articles.<partition>) ──► consumer sf-prepare (shared,
 //!             explicit acks, ≤ 1,000 pending) ──► every worker: extract + analyze (parallel)
-//!             ──► KV sf-docs (key = article sequence)
+//!             ──► KV sf-docs (one entry per pulled batch, key = its sequences)
 //!             ──► the sequencing worker (one at a time, leased through KV sf-state):
 //!                 templates, dedup, cluster in sequence order; one story job per touched
-//!                 story and commit ──► work queue SF_JOBS (consumer sf-recompute, shared)
+//!                 story and commit, grouped ──► work queue SF_JOBS (consumer sf-recompute)
 //!             ──► every worker: assemble, corroborate, brief (parallel) ──► KV sf-results
 //!             ──► the sequencing worker publishes each commit in order
 //!             ──► stream SF_STORIES (stories.>) ──► followers (`storyfold serve --nats`)
@@ -47,7 +47,8 @@ pub const ARTICLES_STREAM: &str = "SF_ARTICLES";
 pub const ARTICLES_SUBJECT: &str = "sf.articles";
 /// Durable consumer shared by all workers for the prepare step.
 pub const PREPARE_CONSUMER: &str = "sf-prepare";
-/// Key-value bucket of prepared articles, by article-stream sequence.
+/// Key-value bucket of prepared articles: one entry per pulled batch, keyed by its article-stream
+/// sequences as runs (`1201-1208`, `17_40-46`); restated docs under `r.<sequence>`.
 pub const DOCS_BUCKET: &str = "sf-docs";
 /// Key-value bucket of the sequencing lease (`leader`) and applied position (`head`).
 pub const STATE_BUCKET: &str = "sf-state";
@@ -59,7 +60,8 @@ pub const JOBS_STREAM: &str = "SF_JOBS";
 pub const JOBS_SUBJECT: &str = "sf.jobs";
 /// Durable consumer shared by all workers for story recompute jobs.
 pub const RECOMPUTE_CONSUMER: &str = "sf-recompute";
-/// Key-value bucket of recomputed stories, by `<story>.<applied_seq>` ([`StoryJob::key`]).
+/// Key-value bucket of recomputed stories: one entry per job message (its stories' updates),
+/// keyed by the first job's [`StoryJob::key`] over the message.
 pub const RESULTS_BUCKET: &str = "sf-results";
 /// Stream of story updates.
 pub const STORIES_STREAM: &str = "SF_STORIES";

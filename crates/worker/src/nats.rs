@@ -13,12 +13,12 @@ use async_nats::jetstream::{
 use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use storyfold_model::{ArticleId, Doc, RawArticle};
+use storyfold_model::{Doc, RawArticle};
 use storyfold_store::Store;
 use tokio::io::AsyncReadExt;
 
@@ -51,8 +51,15 @@ const LEADER_LOOKAHEAD: u64 = 64;
 const HELP_POLL: Duration = Duration::from_millis(2);
 /// How long a worker waits before pulling again from an empty consumer.
 const EMPTY_POLL: Duration = Duration::from_millis(20);
-/// Story jobs pulled at once.
-const JOB_BATCH: usize = 4;
+/// Job messages pulled at once (each holds up to [`JOBS_PER_MESSAGE`] story jobs).
+const JOB_BATCH: usize = 1;
+/// Story jobs sent in one job message: each message costs the server a stored message, its
+/// acknowledgement, a delivery, an ack, a stored result and a watch delivery, so a commit's
+/// jobs go in groups; small enough groups keep the work spread over the workers.
+const JOBS_PER_MESSAGE: usize = 16;
+/// Members (docs to read and cross-check) of the jobs in one job message; a larger story goes
+/// alone, so its result stays within the payload limit on its own as before.
+const MEMBERS_PER_MESSAGE: usize = 64;
 /// Docs a story job fetches from the docs bucket at once.
 const DOC_FETCHES: usize = 32;
 /// After this long waiting for story results the leader computes them too.
@@ -90,10 +97,75 @@ fn seq_key(seq: u64) -> String {
     seq.to_string()
 }
 
-/// Key in the docs bucket of the doc the sequencer analysed again for sequence `seq` (not a
-/// number, so the leader's watch for prepared docs passes over it).
+/// Key in the docs bucket of the doc the sequencer analysed again for sequence `seq`: two
+/// tokens, so the leader's watch of prepared docs (single-token keys) never receives it (the
+/// leader wrote it; only story jobs read it).
 fn restated_key(seq: u64) -> String {
-    format!("r{seq}")
+    format!("r.{seq}")
+}
+
+/// Key in the docs bucket of one entry of prepared docs (one per pulled batch): its ascending
+/// sequences as runs, `a-b` or `a`, joined by `_` (e.g. `1201-1208`, `17_40-46`). The key alone
+/// says which sequences the entry holds, so the leader learns where each doc is without decoding
+/// entries it does not need; a single sequence gives the key of one doc, as before batching.
+fn entry_key(seqs: &[u64]) -> String {
+    let mut key = String::new();
+    let mut index = 0;
+    while index < seqs.len() {
+        let start = seqs[index];
+        let mut end = start;
+        while index + 1 < seqs.len() && seqs[index + 1] == end + 1 {
+            index += 1;
+            end += 1;
+        }
+        if !key.is_empty() {
+            key.push('_');
+        }
+        if end == start {
+            key.push_str(&start.to_string());
+        } else {
+            key.push_str(&format!("{start}-{end}"));
+        }
+        index += 1;
+    }
+    key
+}
+
+/// The sequences an [`entry_key`] names (none for keys of another kind).
+fn entry_seqs(key: &str) -> Option<Vec<u64>> {
+    let mut seqs = Vec::new();
+    for run in key.split('_') {
+        let (start, end) = match run.split_once('-') {
+            Some((start, end)) => (start.parse::<u64>().ok()?, end.parse::<u64>().ok()?),
+            None => {
+                let seq = run.parse::<u64>().ok()?;
+                (seq, seq)
+            }
+        };
+        if end < start || end - start > MAX_ENTRY_RUN {
+            return None;
+        }
+        seqs.extend(start..=end);
+    }
+    Some(seqs)
+}
+
+/// The longest run an entry key may name (a pull never brings more than a few hundred).
+const MAX_ENTRY_RUN: u64 = 100_000;
+
+/// One entry of the docs bucket: prepared docs by sequence. Entries are JSON arrays; a single
+/// prepared doc (an object: the layout before batching, and restated docs) reads as one doc.
+fn decode_entry(key_seqs: &[u64], bytes: &[u8]) -> Result<Vec<(u64, Prepared)>> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'[') {
+        decode("prepared articles", bytes)
+    } else {
+        let prepared: Prepared = decode("prepared article", bytes)?;
+        Ok(key_seqs
+            .first()
+            .map(|seq| vec![(*seq, prepared)])
+            .unwrap_or_default())
+    }
 }
 
 /// Doc-cache key of a restated doc: sequences never reach this bit.
@@ -479,9 +551,12 @@ async fn work_consumer(
         .map_err(nats(name_what))
 }
 
-/// Pulls articles from the shared consumer, extracts and analyzes them, puts the prepared doc
-/// under its stream sequence, then acknowledges. A worker killed before the ack leaves the
-/// article to be redelivered; putting the same doc twice is harmless.
+/// Pulls articles from the shared consumer batch by batch, extracts and analyzes them, puts the
+/// batch's prepared docs into the docs bucket as one entry ([`entry_key`]), then acknowledges
+/// each article. One entry per batch instead of one per article: each entry costs the server a
+/// stored message, its acknowledgement and a delivery to the leader's watch, whatever its size.
+/// A worker killed before the acks leaves the articles to be redelivered (perhaps in other
+/// batches: the leader takes each sequence once, and every copy holds the same doc).
 async fn prepare_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions) -> Result<()> {
     let consumer = work_consumer(
         &ctx.js,
@@ -492,6 +567,8 @@ async fn prepare_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions
     .await?;
     let preparer = Arc::new(Preparer::new(&options.pipeline)?);
     let mut puts = tokio::task::JoinSet::new();
+    let window = PUT_WINDOW.div_ceil(options.fetch_batch.max(1)).max(2);
+    let limit = ctx.client.server_info().max_payload.saturating_sub(4096);
     loop {
         if !shared.may_prepare() {
             tokio::time::sleep(HELP_POLL).await;
@@ -505,49 +582,79 @@ async fn prepare_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions
             .messages()
             .await
             .map_err(nats("pull"))?;
-        let mut pulled = 0;
+        let mut pulled = Vec::new();
         while let Some(message) = batch.next().await {
             let message = message.map_err(nats("pull"))?;
-            pulled += 1;
             let seq = message
                 .info()
                 .map_err(nats("message info"))?
                 .stream_sequence;
-            let payload = message.payload.clone();
-            let preparer = preparer.clone();
-            let (prepared, doc) = tokio::task::spawn_blocking(move || {
-                let prepared =
-                    preparer.prepare_bytes(&payload, &format!("{ARTICLES_STREAM}#{seq}"));
-                let bytes = encode(&prepared);
-                let doc = match prepared {
-                    Prepared::Doc(doc) => Some(Arc::new(*doc)),
+            pulled.push((seq, message));
+        }
+        if pulled.is_empty() {
+            tokio::time::sleep(EMPTY_POLL).await;
+            continue;
+        }
+        pulled.sort_by_key(|(seq, _)| *seq);
+        pulled.dedup_by_key(|(seq, _)| *seq);
+        let inputs: Vec<(u64, Bytes)> = pulled
+            .iter()
+            .map(|(seq, message)| (*seq, message.payload.clone()))
+            .collect();
+        let preparer = preparer.clone();
+        let (entries, docs) = tokio::task::spawn_blocking(move || {
+            let entry: Vec<(u64, Prepared)> = inputs
+                .into_iter()
+                .map(|(seq, payload)| {
+                    let what = format!("{ARTICLES_STREAM}#{seq}");
+                    (seq, preparer.prepare_bytes(&payload, &what))
+                })
+                .collect();
+            // An entry over the server's payload limit goes as one entry per doc instead.
+            let whole = encode(&entry);
+            let puts: Vec<(String, Bytes)> = if whole.len() <= limit || entry.len() == 1 {
+                let seqs: Vec<u64> = entry.iter().map(|(seq, _)| *seq).collect();
+                vec![(entry_key(&seqs), whole)]
+            } else {
+                entry
+                    .iter()
+                    .map(|item| (seq_key(item.0), encode(&[item])))
+                    .collect()
+            };
+            let docs: Vec<(u64, Arc<Doc>)> = entry
+                .into_iter()
+                .filter_map(|(seq, prepared)| match prepared {
+                    Prepared::Doc(doc) => Some((seq, Arc::new(*doc))),
                     Prepared::Failed { .. } => None,
-                };
-                (bytes, doc)
-            })
-            .await
-            .map_err(nats("prepare task"))?;
-            if let Some(doc) = doc {
-                shared.cache(seq, doc);
-            }
-            let docs = ctx.docs.clone();
-            puts.spawn(async move {
-                docs.put(seq_key(seq), prepared)
+                })
+                .collect();
+            (puts, docs)
+        })
+        .await
+        .map_err(nats("prepare task"))?;
+        for (seq, doc) in docs {
+            shared.cache(seq, doc);
+        }
+        let docs_bucket = ctx.docs.clone();
+        puts.spawn(async move {
+            for (key, bytes) in entries {
+                docs_bucket
+                    .put(key, bytes)
                     .await
-                    .map_err(nats("put doc"))?;
-                message.ack().await.map_err(nats("ack"))
-            });
-            while puts.len() >= PUT_WINDOW {
-                if let Some(done) = puts.join_next().await {
-                    done.map_err(nats("put task"))??;
-                }
+                    .map_err(nats("put docs"))?;
             }
-            while let Some(done) = puts.try_join_next() {
+            for (_, message) in pulled {
+                message.ack().await.map_err(nats("ack"))?;
+            }
+            Ok::<(), Error>(())
+        });
+        while puts.len() >= window {
+            if let Some(done) = puts.join_next().await {
                 done.map_err(nats("put task"))??;
             }
         }
-        if pulled == 0 {
-            tokio::time::sleep(EMPTY_POLL).await;
+        while let Some(done) = puts.try_join_next() {
+            done.map_err(nats("put task"))??;
         }
     }
 }
@@ -621,17 +728,73 @@ async fn recompute_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptio
     }
 }
 
-/// Computes one story job given as its wire bytes: the result's key and the encoded update.
+/// One message on the job stream: consecutive story jobs of one commit, and the docs-bucket
+/// entries that hold their members' prepared docs ([`entry_key`]; a member no entry names is
+/// read under its own sequence). Its result is one entry in the results bucket: the jobs'
+/// story updates in order, as a JSON array.
+#[derive(Serialize)]
+struct JobBatchRef<'a> {
+    jobs: &'a [StoryJob],
+    entries: &'a [String],
+}
+
+/// A job message as read: a [`JobBatchRef`], or one story job (from an older leader, whose
+/// result is that one update).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JobMessage {
+    Batch {
+        jobs: Vec<StoryJob>,
+        #[serde(default)]
+        entries: Vec<String>,
+    },
+    One(Box<StoryJob>),
+}
+
+/// Where each sequence's prepared doc is, from the entry keys a job message names.
+fn locate(entries: &[String]) -> HashMap<u64, String> {
+    let mut located = HashMap::new();
+    for key in entries {
+        for seq in entry_seqs(key).unwrap_or_default() {
+            located.entry(seq).or_insert_with(|| key.clone());
+        }
+    }
+    located
+}
+
+/// Computes one job message given as its wire bytes: the result's key and the encoded result.
 async fn recompute(
     ctx: &Ctx,
     shared: &Shared,
     recomputer: &Arc<Recomputer>,
     payload: &Bytes,
 ) -> Result<(String, Bytes)> {
-    let job: StoryJob = decode("story job", payload)?;
-    let key = job.key(payload);
-    let bytes = compute_job(ctx, shared, recomputer, job).await?;
-    Ok((key, bytes))
+    match decode::<JobMessage>("story job", payload)? {
+        JobMessage::Batch { jobs, entries } => {
+            let key = jobs
+                .first()
+                .map(|job| job.key(payload))
+                .ok_or_else(|| Error::Nats {
+                    what: "story job",
+                    message: "a job message without jobs".into(),
+                })?;
+            let updates = compute_jobs(ctx, shared, recomputer, jobs, &locate(&entries)).await?;
+            Ok((key, encode(&updates)))
+        }
+        JobMessage::One(job) => {
+            let key = job.key(payload);
+            let updates =
+                compute_jobs(ctx, shared, recomputer, vec![*job], &HashMap::new()).await?;
+            Ok((
+                key,
+                updates
+                    .into_iter()
+                    .next()
+                    .map(|u| encode(&u))
+                    .unwrap_or_default(),
+            ))
+        }
+    }
 }
 
 /// A member's doc as its story job names it: the prepared one, or the one the sequencer
@@ -643,14 +806,6 @@ struct MemberDoc {
 }
 
 impl MemberDoc {
-    fn bucket_key(self) -> String {
-        if self.restated {
-            restated_key(self.seq)
-        } else {
-            seq_key(self.seq)
-        }
-    }
-
     fn cache_key(self) -> u64 {
         if self.restated {
             self.seq | RESTATED_CACHE_BIT
@@ -660,88 +815,147 @@ impl MemberDoc {
     }
 }
 
-/// A member's doc from the docs bucket, kept in this worker's cache.
-async fn fetch_doc(
+/// Reads one docs-bucket entry and keeps its docs in this worker's cache; returns them by cache
+/// key. `restated`: the entry is the restated doc of that sequence.
+async fn fetch_entry(
     ctx: &Ctx,
     shared: &Shared,
-    id: ArticleId,
-    member: MemberDoc,
-) -> Result<Arc<Doc>> {
-    let bytes = ctx
-        .docs
-        .get(member.bucket_key())
-        .await
-        .map_err(nats("get doc"))?
-        .ok_or_else(|| Error::MissingDoc(id.clone()))?;
-    match decode("prepared article", &bytes)? {
-        Prepared::Doc(doc) => {
+    key: String,
+    restated: Option<u64>,
+) -> Result<Vec<(u64, Arc<Doc>)>> {
+    let bytes = ctx.docs.get(key.as_str()).await.map_err(nats("get doc"))?;
+    let Some(bytes) = bytes else {
+        return Ok(Vec::new());
+    };
+    let seqs = match restated {
+        Some(seq) => vec![seq],
+        None => entry_seqs(&key).unwrap_or_default(),
+    };
+    let mut docs = Vec::new();
+    for (seq, prepared) in decode_entry(&seqs, &bytes)? {
+        if let Prepared::Doc(doc) = prepared {
+            let member = MemberDoc {
+                seq,
+                restated: restated.is_some(),
+            };
             let doc = Arc::new(*doc);
             shared.cache(member.cache_key(), doc.clone());
-            Ok(doc)
+            docs.push((member.cache_key(), doc));
         }
-        Prepared::Failed { .. } => Err(Error::MissingDoc(id)),
     }
+    Ok(docs)
 }
 
-/// Recomputes a story: fetches the members' docs (from this worker's cache, else the docs
-/// bucket), then corroborates and briefs on a blocking thread; returns the encoded update.
-async fn compute_job(
+/// The docs-bucket entries holding any of `seqs`, found by listing the bucket's keys (rare: only
+/// for members a job message did not locate).
+async fn entries_holding(ctx: &Ctx, seqs: &BTreeSet<u64>) -> Result<Vec<String>> {
+    let mut keys = ctx.docs.keys().await.map_err(nats("list docs"))?;
+    let mut holding = Vec::new();
+    while let Some(key) = keys.next().await {
+        let key = key.map_err(nats("list docs"))?;
+        if entry_seqs(&key).is_some_and(|held| held.iter().any(|seq| seqs.contains(seq))) {
+            holding.push(key);
+        }
+    }
+    Ok(holding)
+}
+
+/// Recomputes stories: fetches the members' docs (from this worker's cache, else the docs
+/// bucket, each entry once, concurrently), then corroborates and briefs on a blocking thread;
+/// returns the story updates in job order.
+async fn compute_jobs(
     ctx: &Ctx,
     shared: &Shared,
     recomputer: &Arc<Recomputer>,
-    job: StoryJob,
-) -> Result<Bytes> {
-    // Members this worker did not prepare or fetch before come from the docs bucket, fetched
-    // concurrently: one round trip each in turn held the job (and this worker's preparing,
-    // which waits for story jobs) for as many round trips as missing docs.
-    let members: Vec<MemberDoc> = job
-        .members
+    jobs: Vec<StoryJob>,
+    located: &HashMap<u64, String>,
+) -> Result<Vec<Update>> {
+    let members: Vec<Vec<MemberDoc>> = jobs
         .iter()
-        .map(|(_, _, seq)| MemberDoc {
-            seq: *seq,
-            restated: job.restated.binary_search(seq).is_ok(),
+        .map(|job| {
+            job.members
+                .iter()
+                .map(|(_, _, seq)| MemberDoc {
+                    seq: *seq,
+                    restated: job.restated.binary_search(seq).is_ok(),
+                })
+                .collect()
         })
         .collect();
-    let cached: Vec<Option<Arc<Doc>>> = members
-        .iter()
-        .map(|member| shared.cached(member.cache_key()))
-        .collect();
-    let missing: Vec<(ArticleId, MemberDoc)> = job
-        .members
-        .iter()
-        .zip(&members)
-        .zip(&cached)
-        .filter(|(_, doc)| doc.is_none())
-        .map(|(((id, _, _), member), _)| (id.clone(), *member))
-        .collect();
-    let mut fetched = futures_util::stream::iter(missing)
-        .map(|(id, member)| fetch_doc(ctx, shared, id, member))
+    let mut found: HashMap<u64, Arc<Doc>> = HashMap::new();
+    let mut wanted: BTreeMap<String, Option<u64>> = BTreeMap::new();
+    for member in members.iter().flatten() {
+        if found.contains_key(&member.cache_key()) {
+            continue;
+        }
+        match shared.cached(member.cache_key()) {
+            Some(doc) => {
+                found.insert(member.cache_key(), doc);
+            }
+            None if member.restated => {
+                wanted.insert(restated_key(member.seq), Some(member.seq));
+            }
+            None => {
+                let key = located
+                    .get(&member.seq)
+                    .cloned()
+                    .unwrap_or_else(|| seq_key(member.seq));
+                wanted.insert(key, None);
+            }
+        }
+    }
+    // Entries this worker did not write or read before, fetched concurrently: one round trip
+    // after another held the job (and this worker's preparing, which waits for story jobs).
+    let fetched = futures_util::stream::iter(wanted)
+        .map(|(key, restated)| fetch_entry(ctx, shared, key, restated))
         .buffered(DOC_FETCHES)
-        .collect::<Vec<Result<Arc<Doc>>>>()
-        .await
-        .into_iter();
-    let mut docs = Vec::with_capacity(job.members.len());
-    for ((id, _, _), doc) in job.members.iter().zip(cached) {
-        let doc = match doc {
-            Some(doc) => doc,
-            None => fetched
-                .next()
-                .ok_or_else(|| Error::MissingDoc(id.clone()))??,
-        };
-        docs.push((id.clone(), doc));
+        .collect::<Vec<Result<Vec<(u64, Arc<Doc>)>>>>()
+        .await;
+    for docs in fetched {
+        found.extend(docs?);
+    }
+    // A leader that took over names the entries its docs watch has replayed so far; a member
+    // applied before the takeover may sit in an entry it has not seen yet: look it up by key.
+    let unlocated: BTreeSet<u64> = members
+        .iter()
+        .flatten()
+        .filter(|member| !member.restated && !found.contains_key(&member.cache_key()))
+        .map(|member| member.seq)
+        .collect();
+    if !unlocated.is_empty() {
+        for key in entries_holding(ctx, &unlocated).await? {
+            found.extend(fetch_entry(ctx, shared, key, None).await?);
+        }
+    }
+    let mut inputs = Vec::with_capacity(jobs.len());
+    for (job, members) in jobs.into_iter().zip(&members) {
+        let mut docs = Vec::with_capacity(members.len());
+        for ((id, _, _), member) in job.members.iter().zip(members) {
+            let doc = found
+                .get(&member.cache_key())
+                .cloned()
+                .ok_or_else(|| Error::MissingDoc(id.clone()))?;
+            docs.push((id.clone(), doc));
+        }
+        inputs.push((job, docs));
     }
     let recomputer = recomputer.clone();
     tokio::task::spawn_blocking(move || {
-        let docs: Vec<Doc> = docs
+        inputs
             .into_iter()
-            .map(|(id, doc)| {
-                let mut doc = Doc::clone(&doc);
-                doc.article.id = id;
-                doc
+            .map(|(job, docs)| {
+                let docs: Vec<Doc> = docs
+                    .into_iter()
+                    .map(|(id, doc)| {
+                        let mut doc = Doc::clone(&doc);
+                        doc.article.id = id;
+                        doc
+                    })
+                    .collect();
+                let result = recomputer.compute(&job, &docs);
+                job.into_update(result)
             })
-            .collect();
-        let result = recomputer.compute(&job, &docs);
-        encode(&job.into_update(result))
+            .collect()
     })
     .await
     .map_err(nats("recompute task"))
@@ -833,12 +1047,16 @@ async fn heartbeat(
 /// once every story result is in.
 struct InFlight {
     plan: Plan,
-    /// Result key -> job index, for the results still missing.
+    /// Result key -> job message index, for the results still missing.
     missing: HashMap<String, usize>,
-    /// Per job: its result's key in the results bucket.
+    /// Per job message: how many of the plan's jobs (in order) it holds, and the docs-bucket
+    /// entries it names.
+    messages: Vec<(usize, Vec<String>)>,
+    /// Per job message: its result's key in the results bucket.
     keys: Vec<String>,
-    /// Per job, once its result is in: whether the bucket holds it (false: the worker left
-    /// an empty entry, the update being over the payload limit; the leader computes it).
+    /// Per job message, once its result is in: whether the bucket holds it (false: the worker
+    /// left an empty entry, the updates being over the payload limit; the leader computes
+    /// them).
     stored: Vec<Option<bool>>,
     started: Instant,
 }
@@ -900,6 +1118,9 @@ struct Leader<'a> {
     snapshot_put: Option<SnapshotPut>,
     max_payload: usize,
     timing: Timing,
+    /// Where each applied sequence's prepared doc is in the docs bucket (the entry's key), from
+    /// the keys the docs watch delivered; story jobs name the entries of their members.
+    doc_entries: HashMap<u64, Arc<str>>,
 }
 
 async fn lead(
@@ -981,12 +1202,14 @@ async fn lead(
         snapshot_put: None,
         max_payload: ctx.client.server_info().max_payload,
         timing: Timing::default(),
+        doc_entries: HashMap::new(),
     };
     // Results of the jobs this leader publishes from now on.
     let mut results = watch_result_keys(ctx).await?;
+    // Single-token keys only: prepared docs, not the restated docs this leader writes itself.
     let mut watch = ctx
         .docs
-        .watch_with_history(">")
+        .watch_with_history("*")
         .await
         .map_err(nats("watch docs"))?;
     let mut buffer: BTreeMap<u64, Prepared> = BTreeMap::new();
@@ -1012,18 +1235,34 @@ async fn lead(
             }
             Event::Doc(Some(entry)) => {
                 let entry = entry.map_err(nats("watch docs"))?;
-                leader.shared.backlog.store(entry.delta, Ordering::Relaxed);
+                let Some(seqs) = entry_seqs(&entry.key) else {
+                    continue;
+                };
+                let pending = entry.delta.saturating_mul(seqs.len() as u64);
+                leader.shared.backlog.store(pending, Ordering::Relaxed);
                 if entry.operation != kv::Operation::Put {
                     continue;
                 }
-                let Ok(seq) = entry.key.parse::<u64>() else {
-                    continue;
-                };
+                let key: Arc<str> = Arc::from(entry.key.as_str());
+                for seq in &seqs {
+                    leader
+                        .doc_entries
+                        .entry(*seq)
+                        .or_insert_with(|| key.clone());
+                }
                 // Docs of sequences applied before (a takeover's replay covers them) are not
                 // needed: story jobs fetch their members' docs themselves.
-                if seq >= leader.sequencer.next_seq() {
+                let next_seq = leader.sequencer.next_seq();
+                if seqs
+                    .iter()
+                    .any(|seq| *seq >= next_seq && !buffer.contains_key(seq))
+                {
                     let decoding = Instant::now();
-                    buffer.insert(seq, decode("prepared article", &entry.value)?);
+                    for (seq, prepared) in decode_entry(&seqs, &entry.value)? {
+                        if seq >= next_seq {
+                            buffer.entry(seq).or_insert(prepared);
+                        }
+                    }
                     leader.timing.decode += decoding.elapsed();
                 }
                 loop {
@@ -1111,22 +1350,34 @@ impl Leader<'_> {
         let started = Instant::now();
         let plan = self.sequencer.plan_commit()?;
         // Restated docs are stored before the snapshot and the jobs that read them, so no job
-        // (and no takeover resuming from the snapshot) can name one that is not there yet.
-        for (seq, doc) in &plan.restated {
-            let payload = encode(&Prepared::Doc(Box::new(doc.clone())));
-            self.ctx
-                .docs
-                .put(restated_key(*seq), payload)
-                .await
-                .map_err(nats("put restated doc"))?;
-        }
+        // (and no takeover resuming from the snapshot) can name one that is not there yet. The
+        // puts go out together and are awaited together.
+        let restated: Vec<(String, Bytes)> = plan
+            .restated
+            .iter()
+            .map(|(seq, doc)| {
+                let payload = encode(&Prepared::Doc(Box::new(doc.clone())));
+                (restated_key(*seq), payload)
+            })
+            .collect();
+        futures_util::future::try_join_all(
+            restated
+                .into_iter()
+                .map(|(key, payload)| self.ctx.docs.put(key, payload)),
+        )
+        .await
+        .map_err(nats("put restated doc"))?;
         self.snapshot_if_due(plan.applied_seq)?;
-        let mut missing = HashMap::with_capacity(plan.jobs.len());
-        let mut keys = Vec::with_capacity(plan.jobs.len());
-        let mut acks = Vec::with_capacity(plan.jobs.len());
-        for (index, job) in plan.jobs.iter().enumerate() {
-            let payload = encode(job);
-            let key = job.key(&payload);
+        let messages = self.job_messages(&plan.jobs);
+        let mut missing = HashMap::with_capacity(messages.len());
+        let mut keys = Vec::with_capacity(messages.len());
+        let mut acks = Vec::with_capacity(messages.len());
+        let mut first = 0;
+        for (index, (count, entries)) in messages.iter().enumerate() {
+            let jobs = &plan.jobs[first..first + count];
+            first += count;
+            let payload = encode(&JobBatchRef { jobs, entries });
+            let key = jobs[0].key(&payload);
             missing.insert(key.clone(), index);
             keys.push(key);
             acks.push(
@@ -1141,7 +1392,8 @@ impl Leader<'_> {
             ack.await.map_err(nats("publish job"))?;
         }
         self.inflight = Some(InFlight {
-            stored: vec![None; plan.jobs.len()],
+            stored: vec![None; messages.len()],
+            messages,
             keys,
             plan,
             missing,
@@ -1149,6 +1401,38 @@ impl Leader<'_> {
         });
         self.timing.start += started.elapsed();
         Ok(())
+    }
+
+    /// Groups a commit's story jobs into job messages, in order: up to [`JOBS_PER_MESSAGE`]
+    /// jobs and [`MEMBERS_PER_MESSAGE`] members each (a larger story alone); per message, the
+    /// number of jobs and the docs-bucket entries of their members' prepared docs.
+    fn job_messages(&self, jobs: &[StoryJob]) -> Vec<(usize, Vec<String>)> {
+        let mut messages = Vec::new();
+        let mut count = 0;
+        let mut members = 0;
+        let mut entries = std::collections::BTreeSet::new();
+        for job in jobs {
+            if count > 0
+                && (count == JOBS_PER_MESSAGE || members + job.members.len() > MEMBERS_PER_MESSAGE)
+            {
+                messages.push((count, std::mem::take(&mut entries).into_iter().collect()));
+                count = 0;
+                members = 0;
+            }
+            count += 1;
+            members += job.members.len();
+            for (_, _, seq) in &job.members {
+                if job.restated.binary_search(seq).is_err() {
+                    if let Some(key) = self.doc_entries.get(seq) {
+                        entries.insert(key.to_string());
+                    }
+                }
+            }
+        }
+        if count > 0 {
+            messages.push((count, entries.into_iter().collect()));
+        }
+        messages
     }
 
     /// Takes a snapshot of the sequencer (right after `plan_commit`, at `applied_seq`) when
@@ -1223,13 +1507,19 @@ impl Leader<'_> {
         // the jobs before and after it.
         let mut stories = Vec::new();
         let mut keys = Vec::new();
-        for ((job, key), stored) in jobs.into_iter().zip(inflight.keys).zip(inflight.stored) {
+        let mut jobs = jobs.into_iter();
+        for (((count, entries), key), stored) in inflight
+            .messages
+            .into_iter()
+            .zip(inflight.keys)
+            .zip(inflight.stored)
+        {
+            let message_jobs: Vec<StoryJob> = jobs.by_ref().take(count).collect();
             if stored == Some(true) {
                 keys.push(key);
                 continue;
             }
             self.results_records(applied_seq, std::mem::take(&mut keys), &mut stories);
-            let subject = format!("{STORIES_SUBJECT}.story.{}", token(job.story.as_str()));
             let recomputer = match &self.recomputer {
                 Some(recomputer) => recomputer.clone(),
                 None => {
@@ -1238,8 +1528,14 @@ impl Leader<'_> {
                     recomputer
                 }
             };
-            let bytes = compute_job(self.ctx, self.shared, &recomputer, job).await?;
-            self.parts((subject, bytes), &mut stories);
+            let located = locate(&entries);
+            let updates =
+                compute_jobs(self.ctx, self.shared, &recomputer, message_jobs, &located).await?;
+            for update in updates {
+                for part in self.split(update) {
+                    self.parts(part, &mut stories);
+                }
+            }
         }
         self.results_records(applied_seq, keys, &mut stories);
         if !failures.is_empty() {
@@ -1619,7 +1915,8 @@ pub(crate) async fn follow(url: &str, store_path: &Path, until_now: bool) -> Res
 }
 
 /// The store batches of the story updates stored under `keys` in the results bucket, in order
-/// (read concurrently).
+/// (read concurrently). An entry holds the updates of one job message (a JSON array) or, from
+/// an older worker, one update.
 async fn stored_batches(
     results: &kv::Store,
     keys: Vec<String>,
@@ -1635,11 +1932,50 @@ async fn stored_batches(
                     what: "story result",
                     message: format!("no stored story update under {key}"),
                 })?;
-            Ok(decode::<Update>("story update", &bytes)?.into_batch())
+            let updates = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+                decode::<Vec<Update>>("story updates", &bytes)?
+            } else {
+                vec![decode::<Update>("story update", &bytes)?]
+            };
+            Ok(updates.into_iter().map(Update::into_batch).collect())
         })
         .buffered(RESULT_FETCHES)
-        .collect::<Vec<Result<storyfold_store::Batch>>>()
+        .collect::<Vec<Result<Vec<storyfold_store::Batch>>>>()
         .await
         .into_iter()
-        .collect()
+        .try_fold(Vec::new(), |mut all, batches| {
+            all.extend(batches?);
+            Ok(all)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_keys_name_their_sequences_as_runs() {
+        let seqs = [17, 40, 41, 42, 43, 44, 45, 46, 50];
+        let key = entry_key(&seqs);
+        assert_eq!(key, "17_40-46_50");
+        assert_eq!(entry_seqs(&key), Some(seqs.to_vec()));
+        assert_eq!(entry_key(&[7]), "7");
+        assert_eq!(entry_seqs("7"), Some(vec![7]));
+        // Restated docs (two tokens) and other keys are not entries of prepared docs.
+        assert_eq!(entry_seqs("r7"), None);
+        assert_eq!(entry_seqs("9-3"), None);
+    }
+
+    #[test]
+    fn an_entry_reads_as_a_batch_or_as_one_doc() {
+        let failed = Prepared::Failed {
+            input: "a".into(),
+            reason: "empty".into(),
+        };
+        let batch = encode(&[(3u64, failed.clone()), (4, failed.clone())]);
+        let read = decode_entry(&[3, 4], &batch).unwrap();
+        assert_eq!(read, vec![(3, failed.clone()), (4, failed.clone())]);
+        let one = encode(&failed);
+        assert_eq!(decode_entry(&[9], &one).unwrap(), vec![(9, failed)]);
+    }
 }

@@ -129,7 +129,8 @@ pub enum Update {
     Results {
         /// Articles applied up to this stream sequence.
         applied_seq: u64,
-        /// Keys in the results bucket, each holding one encoded [`Update::Story`].
+        /// Keys in the results bucket, each holding the encoded [`Update::Story`] updates of
+        /// one job message (a JSON array, in job order) or, from older workers, one update.
         keys: Vec<String>,
     },
 }
