@@ -572,6 +572,16 @@ struct Hot {
     single_days: bool,
 }
 
+/// Similarity at which two units sharing a date range are one claim.
+const RANGE_ANCHOR_SIMILARITY: f32 = 0.1;
+/// Similarity at which a shared specific day, or one unit contained in the other, makes one claim.
+const CLOSE_SIMILARITY: f32 = 0.3;
+/// Similarity (of the whole, or of the rest for an anchored number conflict) at which a shared
+/// count or a different count of the same thing is read.
+const COUNT_SIMILARITY: f32 = 0.2;
+/// Common weight a contradiction needs besides the rest's similarity.
+const CONFLICT_COMMON_WEIGHT: f32 = 4.0;
+
 struct UnionFind {
     parent: Vec<usize>,
     members: Vec<Vec<usize>>,
@@ -729,10 +739,10 @@ pub(crate) fn align(
     // The least similarity (of the whole, or of the rest for a contradiction) each rule
     // below asks of a pair of different articles: see the conditions there. The margins keep
     // float rounding on the side of looking.
-    let sim_floor = config.align_similarity.min(0.3) * 0.999;
-    let count_floor = 0.2 * 0.999;
+    let sim_floor = config.align_similarity.min(CLOSE_SIMILARITY) * 0.999;
+    let count_floor = COUNT_SIMILARITY * 0.999;
     let conflict_floor = config.contradiction_similarity * 0.999;
-    let common_floor = 4.0 * 0.999;
+    let common_floor = CONFLICT_COMMON_WEIGHT * 0.999;
     let number_bit = 1u8 << (TermKind::Number as u8);
     let repeat_floor = config.repeat_similarity * 0.999;
     let mut pair_sim: FxHashMap<(u32, u32), f32> = FxHashMap::default();
@@ -866,8 +876,8 @@ pub(crate) fn align(
                 let anchored = c.kind == ContradictionKind::Number
                     && shares_entity
                     && kinds & word_bit != 0
-                    && rest >= 0.2;
-                if (rest >= needed && common >= 4.0) || anchored {
+                    && rest >= COUNT_SIMILARITY;
+                if (rest >= needed && common >= CONFLICT_COMMON_WEIGHT) || anchored {
                     conflicts.push((i as u32, j as u32));
                 }
                 continue;
@@ -877,17 +887,17 @@ pub(crate) fn align(
             let anchored = a.dates.iter().any(|da| {
                 b.dates.iter().any(|db| {
                     db.term == da.term
-                        && ((da.is_range && db.is_range && sim >= 0.1)
+                        && ((da.is_range && db.is_range && sim >= RANGE_ANCHOR_SIMILARITY)
                             || (da.grain == Grain::Day
                                 && Some(da.interval.start) != published[a.doc]
                                 && Some(db.interval.start) != published[b.doc]
-                                && sim >= 0.3))
+                                && sim >= CLOSE_SIMILARITY))
                 })
             });
             // The same count of the same thing with a common entity: one fact told twice.
-            let counted = shares_entity && sim >= 0.2 && shares_count(a, b);
+            let counted = shares_entity && sim >= COUNT_SIMILARITY && shares_count(a, b);
             if sim >= config.align_similarity
-                || (containment >= 0.8 && min_weight >= 6.0 && sim >= 0.3)
+                || (containment >= 0.8 && min_weight >= 6.0 && sim >= CLOSE_SIMILARITY)
                 || anchored
                 || counted
             {

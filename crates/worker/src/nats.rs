@@ -153,11 +153,16 @@ fn entry_seqs(key: &str) -> Option<Vec<u64>> {
 /// The longest run an entry key may name (a pull never brings more than a few hundred).
 const MAX_ENTRY_RUN: u64 = 100_000;
 
+/// Whether `bytes` hold a JSON array (batched entries and results) rather than one object (the
+/// layout of older workers, and of restated docs).
+fn is_json_array(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
 /// One entry of the docs bucket: prepared docs by sequence. Entries are JSON arrays; a single
 /// prepared doc (an object: the layout before batching, and restated docs) reads as one doc.
 fn decode_entry(key_seqs: &[u64], bytes: &[u8]) -> Result<Vec<(u64, Prepared)>> {
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'[') {
+    if is_json_array(bytes) {
         decode("prepared articles", bytes)
     } else {
         let prepared: Prepared = decode("prepared article", bytes)?;
@@ -1410,7 +1415,7 @@ impl Leader<'_> {
         let mut messages = Vec::new();
         let mut count = 0;
         let mut members = 0;
-        let mut entries = std::collections::BTreeSet::new();
+        let mut entries = BTreeSet::new();
         for job in jobs {
             if count > 0
                 && (count == JOBS_PER_MESSAGE || members + job.members.len() > MEMBERS_PER_MESSAGE)
@@ -1932,7 +1937,7 @@ async fn stored_batches(
                     what: "story result",
                     message: format!("no stored story update under {key}"),
                 })?;
-            let updates = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            let updates = if is_json_array(&bytes) {
                 decode::<Vec<Update>>("story updates", &bytes)?
             } else {
                 vec![decode::<Update>("story update", &bytes)?]
@@ -1962,7 +1967,7 @@ mod tests {
         assert_eq!(entry_key(&[7]), "7");
         assert_eq!(entry_seqs("7"), Some(vec![7]));
         // Restated docs (two tokens) and other keys are not entries of prepared docs.
-        assert_eq!(entry_seqs("r7"), None);
+        assert_eq!(entry_seqs(&restated_key(7)), None);
         assert_eq!(entry_seqs("9-3"), None);
     }
 
