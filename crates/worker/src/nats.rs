@@ -1971,6 +1971,50 @@ mod tests {
         assert_eq!(entry_seqs("9-3"), None);
     }
 
+    /// A job message from a leader that took over mid-replay may not name a member's entry:
+    /// the worker finds it among the bucket's keys (here on a real nats-server, as in
+    /// tests/nats.rs, which starts it the same way).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn entries_holding_finds_the_entries_of_unlocated_sequences() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut server = std::process::Command::new("nats-server")
+            .args(["-js", "-sd"])
+            .arg(dir.path())
+            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("nats-server on PATH (.ci/run installs it)");
+        let url = format!("nats://127.0.0.1:{port}");
+        let started = Instant::now();
+        let ctx = loop {
+            match setup(&url).await {
+                Ok(ctx) => break ctx,
+                Err(error) if started.elapsed() > Duration::from_secs(10) => panic!("{error}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        for key in [entry_key(&[1, 2, 3]), entry_key(&[7, 9]), restated_key(2)] {
+            ctx.docs.put(key, Bytes::from_static(b"[]")).await.unwrap();
+        }
+        let mut found = entries_holding(&ctx, &BTreeSet::from([2, 9]))
+            .await
+            .unwrap();
+        found.sort();
+        assert_eq!(found, ["1-3", "7_9"]);
+        assert!(entries_holding(&ctx, &BTreeSet::from([5]))
+            .await
+            .unwrap()
+            .is_empty());
+        let _ = server.kill();
+        let _ = server.wait();
+    }
+
     #[test]
     fn an_entry_reads_as_a_batch_or_as_one_doc() {
         let failed = Prepared::Failed {
