@@ -9,7 +9,11 @@
 //! language code (`de`) its rows with that language on both sides, `xx-yy` that pair of languages.
 //! With `WHY=path` each configuration's joins (gold story, story, score, shared terms) are written
 //! to `path.N`. With `WARM=1` the IDF is learned from every kept text first (as `storyfold eval similarity`
-//! does); by default it is learned online, as in a stream.
+//! does); by default it is learned online, as in a stream. With `BY_LANGUAGE=1` each configuration
+//! also prints B-cubed per article language within the stream (where the loss is: `missP` and
+//! `missR` sum `1 - P` and `1 - R` over the language's articles) and, per language pair, how the
+//! labelled pairs ended: same-event pairs together or apart, different-event pairs together or
+//! apart.
 use std::collections::BTreeMap;
 use std::io::BufRead;
 #[path = "common/harness.rs"]
@@ -43,6 +47,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut texts: Vec<(String, String)> = Vec::new();
     let mut parent: Vec<usize> = Vec::new();
+    // Labelled pairs: (text, text, same event, "l1-l2").
+    let mut labelled: Vec<(usize, usize, bool, String)> = Vec::new();
     for line in file.lines() {
         let v: serde_json::Value = serde_json::from_str(&line?)?;
         let row = v["row"].as_u64().ok_or("row")?;
@@ -81,6 +87,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             ids[n] = id;
         }
+        labelled.push((ids[0], ids[1], overall <= 1.5, format!("{l1}-{l2}")));
         if overall <= 1.5 {
             let (a, b) = (find(&mut parent, ids[0]), find(&mut parent, ids[1]));
             parent[a.max(b)] = a.min(b);
@@ -146,6 +153,54 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "{split} {languages} {s} {}",
             json.get(n).map(String::as_str).unwrap_or("{}")
         );
+        if std::env::var("BY_LANGUAGE").is_ok_and(|v| v == "1") {
+            let languages: Vec<&str> = order.iter().map(|&i| texts[i].1.as_str()).collect();
+            print_by_language(&gold, &predicted, &languages);
+            // Stream position of each text, to read a labelled pair's stories.
+            let mut at = vec![0usize; order.len()];
+            for (position, &i) in order.iter().enumerate() {
+                at[i] = position;
+            }
+            let mut outcomes: BTreeMap<(String, bool), [u32; 2]> = BTreeMap::new();
+            for (a, b, same, pair) in &labelled {
+                let together = predicted[at[*a]] == predicted[at[*b]];
+                outcomes.entry((pair.clone(), *same)).or_default()[usize::from(together)] += 1;
+            }
+            for ((pair, same), [apart, together]) in outcomes {
+                let kind = if same { "same-event" } else { "different" };
+                println!("  pairs {pair} {kind}: together {together}, apart {apart}");
+            }
+        }
     }
     Ok(())
+}
+
+/// B-cubed precision, recall and F1 per article language within one stream.
+fn print_by_language(gold: &[i64], predicted: &[String], languages: &[&str]) {
+    let mut gold_size: BTreeMap<i64, f64> = BTreeMap::new();
+    let mut predicted_size: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut both: BTreeMap<(i64, &str), f64> = BTreeMap::new();
+    for (g, p) in gold.iter().zip(predicted) {
+        *gold_size.entry(*g).or_default() += 1.0;
+        *predicted_size.entry(p).or_default() += 1.0;
+        *both.entry((*g, p)).or_default() += 1.0;
+    }
+    // Language -> (articles, sum of precision, sum of recall).
+    let mut by: BTreeMap<&str, (f64, f64, f64)> = BTreeMap::new();
+    for ((g, p), language) in gold.iter().zip(predicted).zip(languages) {
+        let shared = both[&(*g, p.as_str())];
+        let entry = by.entry(language).or_default();
+        entry.0 += 1.0;
+        entry.1 += shared / predicted_size[p.as_str()];
+        entry.2 += shared / gold_size[g];
+    }
+    for (language, (n, precision, recall)) in by {
+        let (p, r) = (precision / n, recall / n);
+        println!(
+            "  {language}: articles {n} B-cubed P {p:.4} R {r:.4} F1 {:.4} missP {:.1} missR {:.1}",
+            2.0 * p * r / (p + r),
+            n - precision,
+            n - recall
+        );
+    }
 }

@@ -4,7 +4,7 @@
 use crate::dates::{time_interval, Interval};
 use crate::entities::StoryEntities;
 use crate::sources::Sources;
-use crate::terms::{fold, DocWords, FxHashMap, FxHasher, Interner, StemCache, TermKind, WordCache};
+use crate::terms::{fold, DocWords, FxHashMap, FxHasher, Interner, Lexicon, TermKind, WordCache};
 use crate::CorroborateConfig;
 use std::collections::HashSet;
 use storyfold_model::text::words;
@@ -150,7 +150,6 @@ fn split_units(text: &str, doc_words: &DocWords, span: Span, max_words: usize) -
 struct Builder<'a> {
     docs: &'a [Doc],
     entities: &'a StoryEntities,
-    stems: StemCache,
     interner: Interner,
     words: WordCache,
     doc_words: Vec<DocWords>,
@@ -255,8 +254,7 @@ impl Builder<'_> {
                 let unit_id = unit_word.map(|x| match self.unit_labels.get(&x) {
                     Some(&id) => id,
                     None => {
-                        let stem = self.stems.stem(&self.words.infos[x as usize].folded);
-                        let stem = stem.to_string();
+                        let stem = self.words.stem(x).to_string();
                         let id = self.label(&stem);
                         self.unit_labels.insert(x, id);
                         id
@@ -267,11 +265,7 @@ impl Builder<'_> {
                 let term = match self.number_terms.get(&(value_id, unit_id)) {
                     Some(&term) => term,
                     None => {
-                        let unit = unit_word.map(|x| {
-                            self.stems
-                                .stem(&self.words.infos[x as usize].folded)
-                                .to_string()
-                        });
+                        let unit = unit_word.map(|x| self.words.stem(x).to_string());
                         let key = format!("{value} {}", unit.as_deref().unwrap_or(""));
                         let term = self.interner.id(TermKind::Number, &key);
                         self.number_terms.insert((value_id, unit_id), term);
@@ -294,8 +288,7 @@ impl Builder<'_> {
             let term = match info.term {
                 Some(term) => term,
                 None => {
-                    let stem = self.stems.stem(&info.folded);
-                    let term = self.interner.id(TermKind::Word, stem);
+                    let term = self.interner.id(TermKind::Word, self.words.stem(w));
                     self.words.infos[w as usize].term = Some(term);
                     term
                 }
@@ -603,8 +596,9 @@ pub(crate) fn align(
     docs: &[Doc],
     entities: &StoryEntities,
     sources: &Sources,
+    lexicon: Lexicon,
 ) -> Aligned {
-    let mut words = WordCache::default();
+    let mut words = WordCache::new(lexicon);
     let doc_words: Vec<DocWords> = docs
         .iter()
         .map(|d| DocWords::new(&d.text, &mut words))
@@ -612,7 +606,6 @@ pub(crate) fn align(
     let mut builder = Builder {
         docs,
         entities,
-        stems: StemCache::default(),
         interner: Interner::default(),
         words,
         doc_words,

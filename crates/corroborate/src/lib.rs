@@ -64,7 +64,9 @@ mod timeline;
 
 pub use quotes::word_changes;
 pub use sources::Sources;
+use std::sync::Mutex;
 use storyfold_model::{CopyLink, Corroboration, Doc, Story};
+use terms::Lexicon;
 use tracing::debug;
 
 /// Errors of corroboration.
@@ -151,14 +153,31 @@ impl CorroborateConfig {
         }
         Ok(Corroborator {
             config: self.clone(),
+            lexicon: Mutex::new(None),
         })
     }
 }
 
 /// Cross-checks a story's articles.
-#[derive(Clone, Debug)]
+///
+/// Keeps the written words it has met (at most 65,536 spellings) from story to story, so that
+/// each spelling is folded, classified and stemmed once; that memo of a pure function is all
+/// the state it has, and a story's result does not depend on the stories before it.
+#[derive(Debug)]
 pub struct Corroborator {
     config: CorroborateConfig,
+    /// Taken out for the length of one story and put back; a story that finds it taken (by
+    /// another thread) starts an empty one, which gives the same result.
+    lexicon: Mutex<Option<Lexicon>>,
+}
+
+impl Clone for Corroborator {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config.clone(),
+            lexicon: Mutex::new(None),
+        }
+    }
 }
 
 impl Corroborator {
@@ -167,7 +186,14 @@ impl Corroborator {
     pub fn corroborate(&self, story: &Story, docs: &[Doc], links: &[CopyLink]) -> Corroboration {
         let sources = Sources::new(docs, links, self.config.collapse_same_outlet);
         let entities = entities::merge(docs);
-        let mut aligned = claims::align(&self.config, docs, &entities, &sources);
+        // A poisoned lock only means a story panicked; the lexicon is rebuilt from nothing.
+        let lexicon = self
+            .lexicon
+            .lock()
+            .map(|mut slot| slot.take())
+            .unwrap_or_default()
+            .unwrap_or_default();
+        let mut aligned = claims::align(&self.config, docs, &entities, &sources, lexicon);
         let mut words = std::mem::take(&mut aligned.words);
         let quotes = quotes::group(
             &self.config,
@@ -178,6 +204,9 @@ impl Corroborator {
             &mut words,
         );
         let timeline = timeline::build(&self.config, docs, &aligned, &sources, &mut words);
+        if let Ok(mut slot) = self.lexicon.lock() {
+            slot.get_or_insert(words.into_lexicon());
+        }
         debug!(
             story = %story.id,
             articles = docs.len(),

@@ -1,7 +1,7 @@
 //! Quote groups: one utterance as printed by several outlets, and the wordings that change it.
 use crate::entities::StoryEntities;
 use crate::sources::Sources;
-use crate::terms::{segment, DocWords, FxHashMap, StemCache, WordCache};
+use crate::terms::{segment, DocWords, FxHashMap, WordCache};
 use crate::CorroborateConfig;
 use std::collections::{BTreeMap, BTreeSet};
 use storyfold_model::text::words;
@@ -36,7 +36,6 @@ struct Record {
 /// strings do; ids are never ordered against each other where it reaches the output.
 #[derive(Default)]
 struct Words {
-    stems: StemCache,
     stem_ids: FxHashMap<String, u32>,
     folded_ids: FxHashMap<String, u32>,
     /// Folded word by id, to print the words a variant changes.
@@ -51,8 +50,8 @@ struct Words {
 }
 
 impl Words {
-    fn stem_id(&mut self, folded: &str) -> u32 {
-        let stem = self.stems.stem(folded);
+    fn stem_id(&mut self, cache: &mut WordCache, w: u32) -> u32 {
+        let stem = cache.stem(w);
         if let Some(&id) = self.stem_ids.get(stem) {
             return id;
         }
@@ -89,13 +88,14 @@ impl Words {
         id
     }
 
-    fn content(&mut self, cache: &WordCache, w: u32) -> Option<u32> {
+    fn content(&mut self, cache: &mut WordCache, w: u32) -> Option<u32> {
         self.grow(cache);
         if let Some(known) = self.content_of[w as usize] {
             return known;
         }
         let info = &cache.infos[w as usize];
-        let id = (!info.short && !info.function).then(|| self.stem_id(&info.folded));
+        let is_content = !info.short && !info.function;
+        let id = is_content.then(|| self.stem_id(cache, w));
         self.content_of[w as usize] = Some(id);
         id
     }

@@ -277,6 +277,44 @@ fn output_is_deterministic() {
 }
 
 #[test]
+fn results_do_not_depend_on_the_stories_before() {
+    // The corroborator keeps its word lexicon across stories: a story's result must be the
+    // same fresh, after other stories, and in any order of them.
+    let storm = vec![
+        doc_on(
+            "s1",
+            "2024-05-17",
+            "Staff at the [Orsa Clinic|O] said 15 people were treated after the storm’s floods.",
+        ),
+        doc_on(
+            "s2",
+            "2024-05-18",
+            "Twelve people were treated at the [Orsa Clinic|O] after the storm flooded streets.",
+        ),
+    ];
+    let stories: [(Vec<Doc>, Vec<CopyLink>); 2] =
+        [(visit_story(), visit_links()), (storm, Vec::new())];
+    let fresh: Vec<Corroboration> = stories.iter().map(|(d, l)| run(d, l)).collect();
+    let shared = CorroborateConfig::default().build().unwrap();
+    for order in [[0, 1, 0, 1], [1, 0, 1, 0]] {
+        for i in order {
+            let (docs, links) = &stories[i];
+            let got = shared.corroborate(&story(docs), docs, links);
+            assert_eq!(
+                serde_json::to_string(&got).unwrap(),
+                serde_json::to_string(&fresh[i]).unwrap()
+            );
+        }
+    }
+    // A clone starts with an empty lexicon and gives the same result too.
+    let (docs, links) = &stories[0];
+    assert_eq!(
+        shared.clone().corroborate(&story(docs), docs, links),
+        fresh[0]
+    );
+}
+
+#[test]
 fn rejects_bad_config() {
     let config = CorroborateConfig {
         align_similarity: 0.0,
