@@ -282,6 +282,7 @@ struct Spelling {
 /// a real story's time when done once per story. It memoises a pure function of the
 /// spelling, so a story's result does not depend on which stories came before; a story's own
 /// word indices are still given in the story's order of first appearance.
+#[derive(Default)]
 pub(crate) struct Lexicon {
     index: FxHashMap<Box<str>, u32>,
     entries: Vec<Spelling>,
@@ -289,21 +290,7 @@ pub(crate) struct Lexicon {
     in_story: Vec<(u32, u32)>,
     generation: u32,
     /// Stem by folded word: spellings that fold alike (`Talks`, `talks`) are stemmed once.
-    stems: FxHashMap<Box<str>, Box<str>>,
-    stemmer: Stemmer,
-}
-
-impl Default for Lexicon {
-    fn default() -> Self {
-        Self {
-            index: FxHashMap::default(),
-            entries: Vec::new(),
-            in_story: Vec::new(),
-            generation: 0,
-            stems: FxHashMap::default(),
-            stemmer: Stemmer::create(Algorithm::English),
-        }
-    }
+    stems: StemCache,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -350,16 +337,7 @@ impl Lexicon {
     fn stem(&mut self, s: u32) -> &str {
         let entry = &mut self.entries[s as usize];
         if entry.stem.is_none() {
-            let folded = entry.info.folded.as_str();
-            let stem = match self.stems.get(folded) {
-                Some(stem) => stem.clone(),
-                None => {
-                    let stem: Box<str> = self.stemmer.stem(folded).into();
-                    self.stems.insert(folded.into(), stem.clone());
-                    stem
-                }
-            };
-            entry.stem = Some(stem);
+            entry.stem = Some(self.stems.stem(&entry.info.folded).into());
         }
         entry.stem.as_deref().unwrap_or("")
     }
@@ -566,7 +544,7 @@ mod tests {
         assert_eq!(cache.stem(other), "talk");
         let mut lexicon = cache.into_lexicon();
         assert_eq!(lexicon.entries.len(), 2);
-        assert_eq!(lexicon.stems.len(), 1);
+        assert_eq!(lexicon.stems.cache.len(), 1);
         // The next story numbers its words afresh, from its own first word.
         let mut next = WordCache::new(lexicon);
         assert_eq!(next.index("talks"), 0);
