@@ -3,8 +3,9 @@
 //! `cargo run --release -p storyfold-extract --example aeb -- ../shared/data/aeb [WORST]`.
 //! A development aid; `storyfold eval extraction` is the user-facing command.
 //! `ASSUME_ARTICLE=1` sets `ExtractConfig::assume_article`; `NO_STRIP=1` clears
-//! `ExtractConfig::strip_unread_markup`.
-//! `DUMP=1` prints each removed paragraph to stderr as `BP<TAB>page<TAB>text`.
+//! `ExtractConfig::strip_unread_markup`; `NO_LINKS=1` clears `ExtractConfig::drop_link_paragraphs`.
+//! `DUMP=1` prints each removed paragraph to stderr as `BP<TAB>page<TAB>text`, and each kept
+//! one as `KP<TAB>page<TAB>text` (input for a per-paragraph precision account).
 use std::io::Read;
 use storyfold_extract::{score, ExtractConfig};
 use storyfold_model::{ArticleId, RawArticle, RawBody};
@@ -20,6 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = ExtractConfig {
         assume_article: std::env::var("ASSUME_ARTICLE").is_ok(),
         strip_unread_markup: std::env::var("NO_STRIP").is_err(),
+        drop_link_paragraphs: std::env::var("NO_LINKS").is_err(),
         ..ExtractConfig::default()
     };
     let extractor = config.build()?;
@@ -47,6 +49,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 if dump {
                     for b in &article.boilerplate {
                         eprintln!("BP\t{key}\t{b}");
+                    }
+                    for p in &article.paragraphs {
+                        eprintln!("KP\t{key}\t{p}");
                     }
                 }
                 article.text()

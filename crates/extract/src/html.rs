@@ -620,6 +620,164 @@ pub(crate) fn filter_by_article_body(
     (kept, removed)
 }
 
+/// Byte spans of the `\w+` runs of a text (the benchmark's tokens).
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric() || c == '_', start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, text.len()));
+    }
+    spans
+}
+
+/// Removes link text from the extracted paragraphs: related-story lists, teasers and tag rows
+/// that the main-text extractor took with the article, whole or spliced into a paragraph
+/// (`anchors` are the page's `<a>` texts). A word is link text when a word 3-gram of some link
+/// covers it. A paragraph of `MIN_LINK_WORDS`+ words that is at least `MIN_LINK_SHARE` link
+/// text goes; elsewhere a run of `MIN_LINK_RUN`+ link words in a row is cut out (a list of
+/// headlines glued to a sentence), and the paragraph goes if under three words remain.
+/// Never taken whole: a paragraph that shows a web address (reference lists, "Link to ... –
+/// https://..."), and a link paragraph the page repeats (a product or place name used as
+/// a subheading and linked each time). Chosen on the first half of AEB by file name.
+/// Returns the kept paragraphs and the removed text.
+pub(crate) fn filter_link_paragraphs(
+    paragraphs: Vec<String>,
+    anchors: &[String],
+) -> (Vec<String>, Vec<String>) {
+    /// Fewest words for a whole paragraph to go as link text: shorter links (tags, `[ CNET ]`
+    /// source labels, subheads such as `Pre-Workout Meal`) are often part of the article.
+    const MIN_LINK_WORDS: usize = 4;
+    /// Share of a paragraph's words that must be link text for it to go whole (0.7 took more
+    /// lead sentences spliced with widgets on the first half; 0.9 kept recall).
+    const MIN_LINK_SHARE: f64 = 0.9;
+    /// Link words in a row cut out of a paragraph; inline links in a sentence are shorter
+    /// (8 and 12 cut sentence text on the first half, 25 left lists in place).
+    const MIN_LINK_RUN: usize = 16;
+    let shows_address = |p: &str| p.contains("://") || p.contains("www.");
+    if anchors.is_empty() {
+        return (paragraphs, Vec::new());
+    }
+    let gram_key = |a: &str, b: &str, c: &str| {
+        use std::hash::{Hash, Hasher};
+        // Fixed keys: the same page gives the same set on every run.
+        let mut h = std::hash::DefaultHasher::new();
+        (a, b, c).hash(&mut h);
+        h.finish()
+    };
+    let mut grams = std::collections::HashSet::new();
+    for anchor in anchors {
+        let tokens = word_tokens(anchor);
+        grams.extend(tokens.windows(3).map(|w| gram_key(&w[0], &w[1], &w[2])));
+    }
+    let mut repeats: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for p in &paragraphs {
+        *repeats.entry(p.as_str()).or_default() += 1;
+    }
+    let (mut kept, mut removed) = (Vec::new(), Vec::new());
+    for (i, p) in paragraphs.iter().enumerate() {
+        let spans = word_spans(p);
+        let tokens: Vec<String> = spans.iter().map(|&(s, e)| p[s..e].to_lowercase()).collect();
+        let mut covered = vec![false; tokens.len()];
+        for (at, w) in tokens.windows(3).enumerate() {
+            if grams.contains(&gram_key(&w[0], &w[1], &w[2])) {
+                covered[at..at + 3].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        let share = covered.iter().filter(|c| **c).count() as f64 / tokens.len().max(1) as f64;
+        let whole = share >= MIN_LINK_SHARE
+            && !shows_address(p)
+            && p.split_whitespace().count() >= MIN_LINK_WORDS
+            && repeats[p.as_str()] == 1;
+        if whole {
+            tracing::trace!(paragraph = i, share, "Link paragraph removed.");
+            removed.push(p.clone());
+            continue;
+        }
+        // Cut each long run of link words, from its first word to the next word after it.
+        let mut rest = String::new();
+        let (mut from, mut at, mut cut) = (0, 0, false);
+        while at < tokens.len() {
+            let run = covered[at..].iter().take_while(|c| **c).count();
+            if run >= MIN_LINK_RUN {
+                let start = spans[at].0;
+                let end = spans.get(at + run).map_or(p.len(), |s| s.0);
+                rest.push_str(&p[from..start]);
+                rest.push(' ');
+                removed.push(p[start..end].trim().to_string());
+                (from, cut) = (end, true);
+            }
+            at += run.max(1);
+        }
+        if !cut {
+            kept.push(p.clone());
+            continue;
+        }
+        rest.push_str(&p[from..]);
+        let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+        tracing::trace!(paragraph = i, "Link run cut from a paragraph.");
+        if word_spans(&rest).len() >= 3 {
+            kept.push(rest);
+        } else if !rest.is_empty() {
+            removed.push(rest);
+        }
+    }
+    (kept, removed)
+}
+
+/// Splits off the author box that closes many articles: among the last `TAIL` paragraphs, the
+/// author's name alone, and a bio that opens with the name and a describing verb (`Ann Lee is
+/// a reporter ...`, `Ann Lee's book ...`, `Ann Lee covers ...`). `byline` is the author as the
+/// markup names them; with several authors nothing is done.
+pub(crate) fn filter_author_bio(
+    paragraphs: Vec<String>,
+    byline: Option<&str>,
+) -> (Vec<String>, Vec<String>) {
+    /// Paragraphs at the end that may hold the author box.
+    const TAIL: usize = 3;
+    /// Words a bio paragraph may have; longer ones are reporting about the person.
+    const MAX_BIO_WORDS: usize = 80;
+    const VERBS: &[&str] = &[
+        "is", "was", "has", "writes", "covers", "lives", "joined", "reports", "'s", "’s",
+    ];
+    let Some(name) = byline
+        .map(str::trim)
+        .filter(|b| !b.is_empty() && !b.contains([',', '&']) && !b.contains(" and "))
+    else {
+        return (paragraphs, Vec::new());
+    };
+    let tail_from = paragraphs.len().saturating_sub(TAIL);
+    let (mut kept, mut removed) = (Vec::new(), Vec::new());
+    for (i, p) in paragraphs.into_iter().enumerate() {
+        let bio = i >= tail_from
+            && (p.trim() == name
+                || p.strip_prefix(name).is_some_and(|rest| {
+                    let rest = rest.trim_start();
+                    p.split_whitespace().count() <= MAX_BIO_WORDS
+                        && VERBS.iter().any(|v| {
+                            rest.strip_prefix(v).is_some_and(|after| {
+                                after.starts_with(' ') || v.starts_with(['\'', '’'])
+                            })
+                        })
+                }));
+        if bio {
+            removed.push(p);
+        } else {
+            kept.push(p);
+        }
+    }
+    (kept, removed)
+}
+
 /// Fallback main text: the text of every `<p>` element.
 pub(crate) fn paragraph_text(html: &str) -> Vec<String> {
     let bytes = html.as_bytes();
@@ -733,6 +891,77 @@ mod tests {
         }));
         let (kept, _) = filter_by_article_body(longer.clone(), body);
         assert_eq!(kept, longer);
+    }
+
+    #[test]
+    fn link_lists_go_and_linked_words_in_sentences_stay() {
+        let anchors: Vec<String> = [
+            "Harbour bridge to close for a month",
+            "Ferry fares rise again next spring",
+            "Lighthouse keeper retires after forty years on the rock",
+            "the council report",
+            "Tide Tables",
+            "https://port.example/tides",
+        ]
+        .map(String::from)
+        .to_vec();
+        let paragraphs: Vec<String> = [
+            "The council voted to close the bridge, as the council report advised on Monday.",
+            "Harbour bridge to close for a month",
+            "Ferry fares rise again next spring Harbour bridge to close for a month",
+            "Tide Tables",
+            "Full tables: https://port.example/tides",
+            "Ferry fares rise again next spring",
+            "Ferry fares rise again next spring",
+            "Mayor Jo Park Harbour bridge to close for a month Lighthouse keeper retires after \
+             forty years on the rock said the work could not wait.",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (kept, removed) = filter_link_paragraphs(paragraphs.clone(), &anchors);
+        assert_eq!(
+            kept,
+            [
+                paragraphs[0].as_str(),
+                "Tide Tables",
+                "Full tables: https://port.example/tides",
+                "Ferry fares rise again next spring",
+                "Ferry fares rise again next spring",
+                "Mayor Jo Park said the work could not wait.",
+            ]
+        );
+        assert_eq!(removed[..2], paragraphs[1..3]);
+        assert_eq!(
+            removed[2],
+            "Harbour bridge to close for a month Lighthouse keeper retires after forty years on \
+             the rock"
+        );
+        let (kept, removed) = filter_link_paragraphs(paragraphs.clone(), &[]);
+        assert_eq!((kept, removed.len()), (paragraphs, 0));
+    }
+
+    #[test]
+    fn closing_author_box_goes() {
+        let paragraphs: Vec<String> = [
+            "Ann Lee is the harbour master, the council said.",
+            "The bridge reopens in May.",
+            "Ann Lee",
+            "Ann Lee is a reporter who lives by the sea with two cats.",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (kept, removed) = filter_author_bio(paragraphs.clone(), Some("Ann Lee"));
+        assert_eq!(kept, paragraphs[..2]);
+        assert_eq!(removed, paragraphs[2..]);
+        let (kept, _) = filter_author_bio(paragraphs.clone(), Some("Ann Lee, Bo Park"));
+        assert_eq!(kept, paragraphs);
+        let (kept, _) = filter_author_bio(paragraphs.clone(), None);
+        assert_eq!(kept, paragraphs);
+        let possessive = vec![
+            "Body.".to_string(),
+            "Ann Lee's book is out now.".to_string(),
+        ];
+        assert_eq!(filter_author_bio(possessive, Some("Ann Lee")).0, ["Body."]);
     }
 
     #[test]

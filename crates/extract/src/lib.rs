@@ -92,6 +92,9 @@ pub struct ExtractConfig {
     /// SVG content and comments, which it parses, clones and walks but never keeps (over half
     /// the bytes of an AEB page). Metadata is read from the whole page first.
     pub strip_unread_markup: bool,
+    /// Drop extracted paragraphs made mostly of the page's link texts (related-story lists,
+    /// teasers), found by the word 3-grams of its `<a>` elements.
+    pub drop_link_paragraphs: bool,
 }
 
 impl Default for ExtractConfig {
@@ -102,6 +105,7 @@ impl Default for ExtractConfig {
             use_article_body: true,
             assume_article: false,
             strip_unread_markup: true,
+            drop_link_paragraphs: true,
         }
     }
 }
@@ -223,6 +227,16 @@ impl Extractor {
         }
         if self.config.html_line_rules {
             let (kept, removed) = html_line_filter(paragraphs, title.as_deref());
+            paragraphs = kept;
+            boilerplate.extend(removed);
+        }
+        if self.config.drop_link_paragraphs {
+            let (kept, removed) = html::filter_link_paragraphs(paragraphs, &markup.anchors);
+            paragraphs = kept;
+            boilerplate.extend(removed);
+        }
+        if self.config.html_line_rules {
+            let (kept, removed) = html::filter_author_bio(paragraphs, meta.byline.as_deref());
             paragraphs = kept;
             boilerplate.extend(removed);
         }

@@ -460,6 +460,7 @@ fn classify_with(line: &str, plain: bool) -> LineKind {
         || is_update_row(&lower)
         || is_update_stamp(line)
         || is_follow_prompt(&lower)
+        || is_newsletter_prompt(&lower)
         || is_tagged_link(line)
         || is_audio_or_reading_prompt(&norm)
         || is_form_field(line)
@@ -504,6 +505,24 @@ fn is_follow_prompt(lower: &str) -> bool {
     word_count(lower) <= 20
         && lower.starts_with("follow ")
         && NETWORKS.iter().filter(|n| lower.contains(*n)).count() >= 2
+}
+
+/// A newsletter sign-up pitch (`Let our news meet your inbox. The stories that matter,
+/// delivered weekday mornings.`): a short line that mentions the reader's inbox and a sign-up,
+/// a newsletter or a delivery, and neither quotes nor attributes. Takes the lower-cased line.
+fn is_newsletter_prompt(lower: &str) -> bool {
+    word_count(lower) <= 30
+        && lower.contains("inbox")
+        && [
+            "newsletter",
+            "sign up",
+            "subscribe",
+            "delivered",
+            "straight to your",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+        && !is_attributed(lower)
 }
 
 /// An update stamp: `Updated at 1:23 p.m.`, `Published 19 Nov 2019 10:05` -- the word, then
@@ -955,6 +974,18 @@ mod tests {
 
     #[test]
     fn promotions_stamps_shortcodes_and_teasers_are_boilerplate() {
+        for line in [
+            "Let our news meet your inbox. The stories that matter, delivered weekday mornings.",
+            "Sign up for our newsletter and get the top stories in your inbox.",
+        ] {
+            assert_eq!(classify(line), LineKind::Boilerplate, "{line}");
+        }
+        for line in [
+            "Her inbox filled with threats after the vote, she said.",
+            "Staff found the inbox full when they returned on Monday.",
+        ] {
+            assert_eq!(classify_html(line), LineKind::Text, "{line}");
+        }
         for line in [
             "Advert",
             "This slideshow requires JavaScript.",

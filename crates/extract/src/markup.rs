@@ -34,6 +34,8 @@ pub(crate) struct Markup {
     pub byline_element: Option<String>,
     pub json_ld: Vec<serde_json::Value>,
     pub charset: Option<String>,
+    /// Visible text of every `<a>` element, in page order (empty ones left out).
+    pub anchors: Vec<String>,
 }
 
 /// Elements whose content is never markup.
@@ -146,6 +148,35 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &str) -> (usize, usize) {
         i = at + 1;
     }
     (bytes.len(), bytes.len())
+}
+
+/// Bytes of an `<a>` element's content read for its text; longer link blocks are cut there.
+const MAX_ANCHOR_BYTES: usize = 4000;
+
+/// End of an `<a>` element's content: its `</a>` (not `</abbr>`, `</aside>`), or the next `<a`
+/// start tag (links do not nest), or `limit`.
+fn find_anchor_end(bytes: &[u8], from: usize, limit: usize) -> usize {
+    let limit = limit.min(bytes.len());
+    let mut i = from;
+    while let Some(p) = memchr(b'<', &bytes[i.min(limit)..limit]) {
+        let at = i + p;
+        let name_at = if bytes.get(at + 1) == Some(&b'/') {
+            2
+        } else {
+            1
+        };
+        let is_a = bytes
+            .get(at + name_at)
+            .is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
+            && bytes
+                .get(at + name_at + 1)
+                .is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+        if is_a {
+            return at;
+        }
+        i = at + 1;
+    }
+    limit
 }
 
 /// Visible text of a markup fragment: tags dropped, entities decoded, whitespace collapsed.
@@ -355,6 +386,14 @@ pub(crate) fn scan(bytes: &[u8]) -> Markup {
                 }
             }
             name => {
+                if name == "a" {
+                    // Bounded: an unclosed `<a>` must not make the page quadratic.
+                    let end = find_anchor_end(bytes, i, i + MAX_ANCHOR_BYTES);
+                    let text = fragment_text(&bytes[i..end]);
+                    if !text.is_empty() {
+                        markup.anchors.push(text);
+                    }
+                }
                 let rel_author = tag.attr("rel").is_some_and(|r| {
                     r.split_whitespace()
                         .any(|r| r.eq_ignore_ascii_case("author"))
@@ -474,6 +513,14 @@ mod tests {
         assert_eq!(m.byline_element.as_deref(), Some("By Ann Lee"));
         assert_eq!(m.time_datetime.as_deref(), Some("2023-03-17"));
         assert_eq!(declared_charset(page).as_deref(), Some("utf-8"));
+    }
+
+    #[test]
+    fn collects_link_texts() {
+        let page = br#"<p>Read <a href="/x">the <b>full</b> report</a> and
+            <a href=/y>unclosed <abbr>UN</abbr> link <a href="/z">next</A> <a href="/e"></a>"#;
+        let m = scan(page);
+        assert_eq!(m.anchors, ["the full report", "unclosed UN link", "next"]);
     }
 
     #[test]
