@@ -12,7 +12,10 @@
 # Cores: each worker process is pinned to one core (taskset), worker i on core (i-1) mod CORES
 # (CORES = nproc unless set), so 1 worker uses 1 core, 2 workers 2 cores, 4 workers 2 per core
 # on a 2-core box; `storyfold run` is pinned to core 0 as well. nats-server and the status polls
-# are not pinned. PIN=0 runs everything unpinned.
+# are not pinned. PIN=0 runs everything unpinned. PIN=set gives the workers of a W-worker run
+# the cores 0..min(W,CORES)-1 together (W workers on W cores, each process free to use any of
+# them: a leader's second thread can then use time the other worker leaves idle); 1 worker is
+# on core 0 as with PIN=1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-10000}
@@ -21,8 +24,11 @@ KILL_EVERY=${KILL_EVERY:-4}
 PIN=${PIN:-1}
 CORES=${CORES:-$(nproc)}
 pinned() {  # core-index: the taskset prefix that runs a command on one core (empty if PIN=0)
-  if [ "$PIN" = 1 ] && command -v taskset >/dev/null; then echo "taskset -c $(($1 % CORES))"; fi
+  command -v taskset >/dev/null || return 0
+  if [ "$PIN" = set ] && [ "${SET_CORES:-1}" -gt 1 ]; then echo "taskset -c 0-$((SET_CORES - 1))"
+  elif [ "$PIN" = 1 ] || [ "$PIN" = set ]; then echo "taskset -c $(($1 % CORES))"; fi
 }
+set_cores() { SET_CORES=$(($1 < CORES ? $1 : CORES)); }  # workers: the cores PIN=set gives them
 command -v nats-server >/dev/null || { echo "nats-server not found: apt-get install -y nats-server" >&2; exit 1; }
 cd "$ROOT"
 # SF=/path/to/storyfold bench/scale.sh ... measures another build (e.g. the previous commit's).
@@ -74,7 +80,7 @@ echo "storyfold run (1 process): $(python3 -c "print(round($t1-$t0,2))") s, $RUN
 if [ -d examples ] && [ "${SKIP_EXAMPLES:-0}" != 1 ]; then
   "$SF" -q --store "$WORK/ex-ref.db" run examples >/dev/null
   for W in 1 2 4; do
-    start_nats
+    start_nats; set_cores "$W"
     "$SF" -q publish --nats "$URL" examples 2>/dev/null
     for i in $(seq "$W"); do start_worker "e$i" $((i - 1)); done
     wait_done; stop_workers
@@ -86,7 +92,7 @@ fi
 declare -A RATE
 if [ "${SKIP_SPEED:-0}" != 1 ]; then
 for W in ${COUNTS:-1 2 4}; do
-  start_nats
+  start_nats; set_cores "$W"
   "$SF" -q publish --nats "$URL" "$WORK/stream.jsonl" 2>/dev/null
   v0=$(varz); n0=$(cpu_s "$NATS_PID")
   t0=$(now)
@@ -118,7 +124,7 @@ fi
 # Kill test: two workers; every KILL_EVERY seconds one of them (alternately, so the sequencing
 # worker is among the victims) is killed with SIGKILL and restarted under a new name, until
 # every article is applied.
-start_nats
+start_nats; set_cores 2
 "$SF" -q publish --nats "$URL" "$WORK/stream.jsonl" 2>/dev/null
 KILL_OPTS=(--ack-wait 2 --lease-ms 1500 --commit-every 250 --snapshot-every 1000)
 $(pinned 0) "$SF" -q worker --nats "$URL" --name k0 "${KILL_OPTS[@]}" & WORKERS+=($!)

@@ -97,6 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // The sequencer ends each commit with a plan (sequential); the stories it names are
     // recomputed from the members' docs and encoded by any worker (parallel).
+    let again = prepared.clone();
     let mut sequencer = Sequencer::new(&config)?;
     let recomputer = Recomputer::new(&config)?;
     let mut docs: HashMap<ArticleId, Doc> = HashMap::new();
@@ -144,8 +145,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         direct.len() as f64 / 1e6,
         t.elapsed().as_secs_f64() * 1000.0
     );
+    // The same sequence with dedup on a thread of its own (what a leader does when it may use
+    // two cores): wall time of apply + plans, and the same decisions.
+    let mut threaded = Sequencer::new(&config)?.dedup_on_thread()?;
+    let t = Instant::now();
+    for (i, p) in again.into_iter().enumerate() {
+        threaded.apply(i as u64 + 1, p)?;
+        if (i + 1) % commit_every == 0 || i + 1 == raws.len() {
+            std::hint::black_box(threaded.plan_commit()?);
+        }
+    }
+    let threaded_wall = t.elapsed().as_secs_f64();
+    assert_eq!(
+        threaded.ledger().story_of,
+        sequencer.ledger().story_of,
+        "dedup on a thread decides as inline"
+    );
     let n = raws.len() as f64;
     let ms = |s: f64| s * 1000.0 / n;
+    println!(
+        "sequential apply + plans with dedup on its own thread (wall, needs 2 cores): {:.3} \
+         ms/article (inline: {:.3})",
+        ms(threaded_wall),
+        ms(apply + plan_time)
+    );
     println!("articles: {}", raws.len());
     println!(
         "parallel   prepare (decode raw, extract, analyze, encode doc): {:.3} ms/article",

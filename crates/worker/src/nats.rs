@@ -258,6 +258,10 @@ struct Shared {
     /// Story jobs this worker is computing.
     recomputing: AtomicUsize,
     cache: Mutex<DocCache>,
+    /// Articles this worker prepared and job messages it computed (logged by a leader with
+    /// each commit, at debug level: how the work was shared).
+    prepared: AtomicU64,
+    computed: AtomicU64,
 }
 
 impl Shared {
@@ -637,6 +641,9 @@ async fn prepare_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptions
         })
         .await
         .map_err(nats("prepare task"))?;
+        shared
+            .prepared
+            .fetch_add(pulled.len() as u64, Ordering::Relaxed);
         for (seq, doc) in docs {
             shared.cache(seq, doc);
         }
@@ -697,6 +704,7 @@ async fn recompute_loop(ctx: Arc<Ctx>, shared: Arc<Shared>, options: WorkerOptio
             }
             pulled += 1;
             let done = recompute(&ctx, &shared, &recomputer, &message.payload).await;
+            shared.computed.fetch_add(1, Ordering::Relaxed);
             let (key, bytes) = match done {
                 Ok(done) => done,
                 Err(error) => {
@@ -1185,9 +1193,21 @@ async fn lead(
         }
         None => Sequencer::new(&options.pipeline)?,
     };
+    // Dedup overlaps the rest of apply on a second thread when this process may use a second
+    // core (`available_parallelism` follows the CPU affinity); pinned to one core, the thread
+    // would only add switches.
+    // `STORYFOLD_DEDUP_THREAD=0` keeps it inline (an A/B switch for measurements).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let allowed = std::env::var("STORYFOLD_DEDUP_THREAD").map_or(true, |v| v != "0");
+    let sequencer = if cores > 1 && allowed {
+        sequencer.dedup_on_thread()?
+    } else {
+        sequencer
+    };
     tracing::info!(
         applied = head.applied,
         resume_from = sequencer.next_seq(),
+        dedup_thread = sequencer.dedup_threaded(),
         "Sequencing."
     );
     let stories_last = stories_last_sequence(&ctx.js).await?;
@@ -1605,6 +1625,8 @@ impl Leader<'_> {
             start_ms = ms(self.timing.start),
             snapshot_ms = ms(self.timing.snapshot),
             finish_ms = ms(self.timing.finish),
+            prepared_here = self.shared.prepared.load(Ordering::Relaxed),
+            computed_here = self.shared.computed.load(Ordering::Relaxed),
             "Committed."
         );
         Ok(())

@@ -5,6 +5,8 @@ use crate::wire::{Prepared, Recomputer, Snapshot, StoryJob, StoryResult, Update}
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex, PoisonError};
 use storyfold::analyze::Analyzer;
 use storyfold::cluster::Clusterer;
 use storyfold::dedup::Deduper;
@@ -70,15 +72,93 @@ struct Pending {
     failures: Vec<(String, String)>,
 }
 
+/// Docs the dedup thread may hold queued before `apply` waits for it.
+const DEDUP_QUEUE: usize = 256;
+
+/// Near-duplicate detection, on the sequencer's thread or on a thread of its own. Dedup and
+/// clustering read the same doc and neither reads the other's output, so the dedup thread can
+/// observe article `n` while the sequencer clusters it and goes on with `n + 1`: the deduper
+/// still sees every doc in sequence order (one FIFO queue), and its links reach the ledger in
+/// that order before anything reads them (a commit plan or a snapshot drains the queue first).
+/// The decisions are therefore those of the inline path; only the wall time can differ.
+enum DedupLane {
+    Inline(Box<Deduper>),
+    Thread(DedupThread),
+}
+
+struct DedupThread {
+    /// Locked by the thread for each observation and by the sequencer only once the queue is
+    /// drained (for a snapshot), so it is never contended.
+    deduper: Arc<Mutex<Deduper>>,
+    docs: Option<SyncSender<Arc<Doc>>>,
+    links: Receiver<Vec<CopyLink>>,
+    /// Docs sent whose links have not been received.
+    in_flight: usize,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DedupThread {
+    fn spawn(deduper: Deduper) -> Result<Self> {
+        let deduper = Arc::new(Mutex::new(deduper));
+        let (docs, queue) = mpsc::sync_channel::<Arc<Doc>>(DEDUP_QUEUE);
+        let (found, links) = mpsc::channel();
+        let shared = deduper.clone();
+        let handle = std::thread::Builder::new()
+            .name("sf-dedup".into())
+            .spawn(move || {
+                for doc in queue {
+                    let links = shared
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .observe(&doc);
+                    // The doc goes before its links: once the sequencer has every link, no
+                    // doc is shared any more and a commit can take them without copying.
+                    drop(doc);
+                    if found.send(links).is_err() {
+                        break;
+                    }
+                }
+            })
+            .map_err(|e| Error::Stage {
+                stage: "dedup",
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            deduper,
+            docs: Some(docs),
+            links,
+            in_flight: 0,
+            handle: Some(handle),
+        })
+    }
+}
+
+impl Drop for DedupThread {
+    fn drop(&mut self) {
+        // Closing the queue ends the thread's loop.
+        self.docs.take();
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn dedup_stopped() -> Error {
+    Error::Stage {
+        stage: "dedup",
+        message: "the dedup thread stopped".into(),
+    }
+}
+
 /// Applies prepared articles in sequence order and produces story updates.
 pub struct Sequencer {
     ledger: Ledger,
     templates: TemplateLearner,
     analyzer: Analyzer,
-    deduper: Deduper,
+    dedup: DedupLane,
     clusterer: Clusterer,
     recomputer: Recomputer,
-    docs: BTreeMap<ArticleId, Doc>,
+    docs: BTreeMap<ArticleId, Arc<Doc>>,
     pending: Pending,
 }
 
@@ -145,7 +225,7 @@ impl Sequencer {
             ledger,
             templates,
             analyzer: config.analyze.build().map_err(|e| stage("analyze")(&e))?,
-            deduper,
+            dedup: DedupLane::Inline(Box::new(deduper)),
             clusterer,
             recomputer: Recomputer::new(config)?,
             docs: BTreeMap::new(),
@@ -168,21 +248,85 @@ impl Sequencer {
         !self.pending.touched.is_empty() || !self.pending.failures.is_empty()
     }
 
+    /// This sequencer with near-duplicate detection on a thread of its own, overlapping it with
+    /// template learning and clustering (see `DedupLane`): worth it only when the process may
+    /// run on more than one core. The decisions are the same either way.
+    ///
+    /// # Errors
+    /// When the thread cannot be started.
+    pub fn dedup_on_thread(mut self) -> Result<Self> {
+        self.dedup = match self.dedup {
+            DedupLane::Inline(deduper) => DedupLane::Thread(DedupThread::spawn(*deduper)?),
+            threaded => threaded,
+        };
+        Ok(self)
+    }
+
+    /// Whether near-duplicate detection runs on a thread of its own.
+    pub fn dedup_threaded(&self) -> bool {
+        matches!(self.dedup, DedupLane::Thread(_))
+    }
+
+    /// Hands `doc` to near-duplicate detection: observed now (inline) or queued for the dedup
+    /// thread, whose links are recorded as they come back, in order.
+    fn observe_copies(&mut self, doc: &Arc<Doc>) -> Result<()> {
+        match &mut self.dedup {
+            DedupLane::Inline(deduper) => {
+                let links = deduper.observe(doc);
+                record_links(&mut self.ledger, &mut self.pending, links);
+            }
+            DedupLane::Thread(lane) => {
+                let sender = lane.docs.as_ref().ok_or_else(dedup_stopped)?;
+                sender.send(doc.clone()).map_err(|_| dedup_stopped())?;
+                lane.in_flight += 1;
+                while let Ok(links) = lane.links.try_recv() {
+                    lane.in_flight -= 1;
+                    record_links(&mut self.ledger, &mut self.pending, links);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits for the dedup thread to observe every queued doc and records their links.
+    fn drain_dedup(&mut self) -> Result<()> {
+        if let DedupLane::Thread(lane) = &mut self.dedup {
+            while lane.in_flight > 0 {
+                let links = lane.links.recv().map_err(|_| dedup_stopped())?;
+                lane.in_flight -= 1;
+                record_links(&mut self.ledger, &mut self.pending, links);
+            }
+        }
+        Ok(())
+    }
+
+    /// The deduper, once every queued doc is observed.
+    fn with_deduper<T>(&mut self, f: impl FnOnce(&Deduper) -> T) -> Result<T> {
+        self.drain_dedup()?;
+        Ok(match &self.dedup {
+            DedupLane::Inline(deduper) => f(deduper),
+            DedupLane::Thread(lane) => {
+                f(&lane.deduper.lock().unwrap_or_else(PoisonError::into_inner))
+            }
+        })
+    }
+
     /// The whole state, for a snapshot. Call it right after a commit.
     ///
     /// # Errors
     /// When a stage state cannot be encoded.
-    pub fn snapshot(&self) -> Result<Snapshot> {
+    pub fn snapshot(&mut self) -> Result<Snapshot> {
         let encode = |stage: &'static str, value: serde_json::Result<serde_json::Value>| {
             value.map_err(|e| Error::Stage {
                 stage,
                 message: e.to_string(),
             })
         };
+        let dedup = self.with_deduper(|d| serde_json::to_value(d.state()))?;
         Ok(Snapshot {
             ledger: self.ledger.clone(),
             templates: encode("templates", serde_json::to_value(self.templates.state()))?,
-            dedup: encode("dedup", serde_json::to_value(self.deduper.state()))?,
+            dedup: encode("dedup", dedup)?,
             cluster: encode("cluster", serde_json::to_value(self.clusterer.state()))?,
         })
     }
@@ -193,7 +337,7 @@ impl Sequencer {
     ///
     /// # Errors
     /// When a stage state cannot be encoded.
-    pub fn snapshot_bytes(&self) -> Result<Vec<u8>> {
+    pub fn snapshot_bytes(&mut self) -> Result<Vec<u8>> {
         #[derive(Serialize)]
         struct View<'a, T, D, C> {
             ledger: &'a Ledger,
@@ -201,11 +345,21 @@ impl Sequencer {
             dedup: &'a D,
             cluster: &'a C,
         }
+        self.drain_dedup()?;
+        let (ledger, templates, clusterer) = (&self.ledger, &self.templates, &self.clusterer);
+        let lock;
+        let deduper = match &self.dedup {
+            DedupLane::Inline(deduper) => deduper,
+            DedupLane::Thread(lane) => {
+                lock = lane.deduper.lock().unwrap_or_else(PoisonError::into_inner);
+                &*lock
+            }
+        };
         serde_json::to_vec(&View {
-            ledger: &self.ledger,
-            templates: self.templates.state(),
-            dedup: self.deduper.state(),
-            cluster: self.clusterer.state(),
+            ledger,
+            templates: templates.state(),
+            dedup: deduper.state(),
+            cluster: clusterer.state(),
         })
         .map_err(|e| Error::Stage {
             stage: "snapshot",
@@ -221,7 +375,7 @@ impl Sequencer {
                 self.docs.entry(id.clone()).or_insert_with(|| {
                     let mut doc = Doc::clone(doc);
                     doc.article.id = id;
-                    doc
+                    Arc::new(doc)
                 });
             }
         }
@@ -270,10 +424,8 @@ impl Sequencer {
         } else {
             doc.article.id = id.clone();
         }
-        for link in self.deduper.observe(&doc) {
-            self.pending.links.insert(link.copy.clone());
-            self.ledger.links.insert(link.copy.clone(), link);
-        }
+        let doc = Arc::new(doc);
+        self.observe_copies(&doc)?;
         let update = self.clusterer.observe(&doc);
         let story = update.story.clone();
         for absorbed in &update.merged {
@@ -351,7 +503,7 @@ impl Sequencer {
     /// Supplies a doc that [`Sequencer::missing_docs`] asked for.
     pub fn supply(&mut self, id: ArticleId, mut doc: Doc) {
         doc.article.id = id.clone();
-        self.docs.insert(id, doc);
+        self.docs.insert(id, Arc::new(doc));
     }
 
     /// Recomputes every story touched since the last commit (claims, quotes, timeline, brief)
@@ -370,7 +522,7 @@ impl Sequencer {
                     .docs
                     .get(article)
                     .ok_or_else(|| Error::MissingDoc(article.clone()))?;
-                docs.push(doc.clone());
+                docs.push(Doc::clone(doc));
             }
             results.push(self.recomputer.compute(job, &docs));
         }
@@ -388,6 +540,8 @@ impl Sequencer {
     }
 
     fn plan(&mut self, forget_docs: bool) -> Result<Plan> {
+        // Every copy link of the applied articles is in the ledger before the plan reads it.
+        self.drain_dedup()?;
         let applied_seq = self.ledger.next_seq - 1;
         let mut docs = Vec::with_capacity(self.pending.new_docs.len());
         for article in &self.pending.new_docs {
@@ -396,7 +550,8 @@ impl Sequencer {
             } else {
                 self.docs.get(article).cloned()
             };
-            docs.push(doc.ok_or_else(|| Error::MissingDoc(article.clone()))?);
+            let doc = doc.ok_or_else(|| Error::MissingDoc(article.clone()))?;
+            docs.push(Arc::try_unwrap(doc).unwrap_or_else(|shared| Doc::clone(&shared)));
         }
         let mut jobs = Vec::new();
         for story_id in self.stories_to_commit() {
@@ -451,6 +606,14 @@ impl Sequencer {
             jobs,
             failures,
         })
+    }
+}
+
+/// Records copy links in the order dedup found them (the latest link of a copy wins).
+fn record_links(ledger: &mut Ledger, pending: &mut Pending, links: Vec<CopyLink>) {
+    for link in links {
+        pending.links.insert(link.copy.clone());
+        ledger.links.insert(link.copy.clone(), link);
     }
 }
 
@@ -647,6 +810,67 @@ mod tests {
                 .article
                 .content_hash,
             "the stored hash is the input's, as in the pipeline"
+        );
+    }
+
+    #[test]
+    fn dedup_on_a_thread_makes_the_same_decisions_as_inline() {
+        let config = PipelineConfig::default();
+        let preparer = Preparer::new(&config).unwrap();
+        let prepared: Vec<Prepared> = stream().iter().map(|r| preparer.prepare(r)).collect();
+        let mut inline = Sequencer::new(&config).unwrap();
+        let mut threaded = Sequencer::new(&config).unwrap().dedup_on_thread().unwrap();
+        assert!(threaded.dedup_threaded() && !inline.dedup_threaded());
+        let mut plans = Vec::new();
+        for (n, p) in prepared.iter().enumerate() {
+            let seq = n as u64 + 1;
+            assert_eq!(
+                inline.apply(seq, p.clone()).unwrap(),
+                threaded.apply(seq, p.clone()).unwrap()
+            );
+            // A commit midway and one at the end: each plan reads every link found so far.
+            if seq == 3 || seq == prepared.len() as u64 {
+                plans.push((
+                    inline.plan_commit().unwrap(),
+                    threaded.plan_commit().unwrap(),
+                ));
+                assert_eq!(
+                    inline.snapshot_bytes().unwrap(),
+                    threaded.snapshot_bytes().unwrap()
+                );
+            }
+        }
+        for (a, b) in &plans {
+            assert_eq!(
+                (a.applied_seq, &a.docs, &a.jobs),
+                (b.applied_seq, &b.docs, &b.jobs)
+            );
+        }
+        assert_eq!(
+            format!("{:?}", inline.ledger().links),
+            format!("{:?}", threaded.ledger().links)
+        );
+        // A threaded sequencer resumed from a snapshot carries on as the inline one.
+        let snapshot: Snapshot =
+            serde_json::from_slice(&threaded.snapshot_bytes().unwrap()).unwrap();
+        let mut resumed = Sequencer::resume(&config, snapshot)
+            .unwrap()
+            .dedup_on_thread()
+            .unwrap();
+        let again = preparer.prepare(&raw(
+            "flood-9",
+            "Dornbach flood\n\nThe river Amsel burst its banks in Dornbach on Tuesday, and \
+             sixty firefighters pumped water from cellars through the night, the district \
+             office said. Reprinted with permission.",
+        ));
+        let next = prepared.len() as u64 + 1;
+        assert_eq!(
+            inline.apply(next, again.clone()).unwrap(),
+            resumed.apply(next, again).unwrap()
+        );
+        assert_eq!(
+            inline.snapshot_bytes().unwrap(),
+            resumed.snapshot_bytes().unwrap()
         );
     }
 
